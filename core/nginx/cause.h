@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QLatin1StringView>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <optional>
+
+namespace gwb {
+
+// Why an upstream request failed. The ids (causeId) are the public contract of `gwb diagnose --format json`.
+enum class Cause : std::uint8_t {
+    None, // not upstream-related
+    BackendRefused,
+    BackendUnreachable,
+    ConnectTimeout,
+    SocketMissing,
+    SocketPermission,
+    ConnectPermission,
+    SocketBacklogFull,
+    AddressExhausted,
+    NoLiveUpstreams,
+    DnsFailure,
+    TlsHandshake,
+    TlsVerify,
+    TlsTimeout,
+    SendTimeout,
+    SendFailed,
+    ReadTimeout,
+    PrematureClose,
+    ConnectionReset,
+    KeepaliveRace,
+    HeaderTooBig,
+    InvalidResponse,
+    FastcgiError,
+    GrpcError,
+    BodyTruncated,
+    BackendStatus,
+    ClientClosed,
+    Unclassified,
+    PeerDisabled, // "upstream server temporarily disabled": a warning that precedes no-live-upstreams
+    ConfigError,  // e.g. "no port in upstream": a configuration mistake that yields 500
+};
+inline constexpr int kCauseCount = static_cast<int>(Cause::ConfigError) + 1;
+
+// The phase nginx names after " while " in an error line.
+enum class Phase : std::uint8_t {
+    Unknown,
+    Resolving,
+    Connecting,
+    SslHandshaking,
+    SendingRequest,
+    ReadingResponseHeader,
+    ReadingUpstream,
+    ProxyingUpgraded,
+    Other,
+};
+
+QLatin1StringView causeId(Cause c);             // "backend-refused"
+std::optional<Cause> causeFromId(QStringView id);
+QLatin1StringView phaseId(Phase p);             // "connecting", "reading-response-header", ...
+
+// What the user needs to know about a cause: written for an SRE in the middle of an incident.
+struct CauseInfo
+{
+    Cause cause;
+    QString title;        // "Backend refused the connection"
+    QString explanation;  // what happened, in plain words
+    QString advice;       // what to do next
+    QString nextCheck;    // id of the guided check to run next ("probe-peer", "socket-permissions", ...)
+    QStringList directives; // config directives that matter ("proxy_read_timeout", ...)
+    int typicalStatus = 502; // what the client usually gets
+};
+const CauseInfo &causeInfo(Cause c);
+
+} // namespace gwb
