@@ -29,8 +29,9 @@ using LocationId = StrongValue<struct LocationIdTag, std::uint16_t>; // index in
 
 // Milliseconds since the Unix epoch of the wall clock written in a log line. nginx error logs carry no zone,
 // so timestamps are compared as wall-clock values; the zone offset is kept apart where known.
-using TimeMs = std::int64_t;
-inline constexpr TimeMs kNoTime = INT64_MIN;
+using TimeMs = long long; // same type as qint64, so Qt and std code mix without casts
+static_assert(sizeof(TimeMs) == 8);
+inline constexpr TimeMs kNoTime = -9223372036854775807LL - 1;
 
 // Durations from $request_time / $upstream_*_time, in milliseconds; kAbsentMs for "-".
 using DurationMs = std::int32_t;

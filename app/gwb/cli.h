@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace gwb::cli {
+
+enum ExitCode { Ok = 0, Failure = 1, Usage = 2, InputUnreadable = 3 };
+
+// One clear sentence on stderr, prefixed with the program name.
+void error(const QString &message);
+void print(const QString &text);
+
+int diagnose(const QStringList &args);
+
+} // namespace gwb::cli

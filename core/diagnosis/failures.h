@@ -1,0 +1,38 @@
+#pragma once
+
+// Internal to the diagnosis: the failed requests and upstream error entries a run works on.
+
+#include "investigation.h"
+#include "nginx/cause.h"
+
+#include <vector>
+
+namespace gwb::detail {
+
+struct UpstreamError
+{
+    int log = 0;           // index into Investigation::errorLogs
+    std::size_t event = 0; // index into its events
+    ErrorEntry entry;
+    QByteArray peer;
+    Cause cause = Cause::Unclassified;
+    int request = -1; // index into the failed requests it was joined to
+};
+
+struct FailedRequest
+{
+    int log = 0; // index into Investigation::accessLogs
+    std::size_t event = 0;
+    AccessRecord record;
+    int failing = -1; // attempt that decided the failure
+    Cause cause = Cause::Unclassified;
+    Phase phase = Phase::Unknown;
+    std::vector<int> errors; // joined UpstreamError indices
+    bool clientFailed = true; // false when a retry ended well for the client
+};
+
+// Text of the line (access) or entry (error) an event points at.
+QByteArrayView accessLineText(const AccessLogResult &log, const AccessEvent &e);
+QByteArrayView errorEntryText(const ErrorLogResult &log, const ErrorEvent &e);
+
+} // namespace gwb::detail
