@@ -1,6 +1,9 @@
 #pragma once
 
+// Qt 6.4's moc cannot parse libstdc++'s <concepts> (pulled in by <compare>); moc needs none of this file.
+#ifndef Q_MOC_RUN
 #include <compare>
+#endif
 #include <cstdint>
 #include <functional>
 

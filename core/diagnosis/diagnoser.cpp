@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace gwb {
 
@@ -34,6 +35,24 @@ QByteArrayView errorEntryText(const ErrorLogResult &log, const ErrorEvent &e)
     if (start >= all.size())
         return {};
     return all.sliced(start, std::min<qsizetype>(e.length, all.size() - start));
+}
+
+bool connectionsReusable(const ConfigModel &config, int location)
+{
+    if (location < 0)
+        return false;
+    const Location &loc = config.locations[static_cast<std::size_t>(location)];
+    if (!loc.pass || loc.pass->upstreamIndex < 0)
+        return false;
+    if (config.upstreams[static_cast<std::size_t>(loc.pass->upstreamIndex)].keepalive <= 0)
+        return false;
+    if (loc.pass->module != PassModule::Proxy)
+        return true;
+    auto text = [&](const char *key) {
+        auto it = loc.effective.find(QString::fromLatin1(key));
+        return it == loc.effective.end() ? QString() : it->second.text();
+    };
+    return text("proxy_http_version") == QLatin1StringView("1.1") && text("proxy_set_header Connection").isEmpty();
 }
 
 } // namespace detail
@@ -118,7 +137,8 @@ void totalRequests(const Investigation &inv, DiagnosisResult &res)
     res.untilMs = inv.until == kNoTime ? 0 : inv.until;
 }
 
-std::vector<FailedRequest> collectFailedRequests(const Investigation &inv, const ConfigModel *config)
+std::vector<FailedRequest> collectFailedRequests(const Investigation &inv, const ConfigModel *config,
+                                                 FindingBuilder &router)
 {
     std::vector<FailedRequest> out;
     for (std::size_t li = 0; li < inv.accessLogs.size(); ++li) {
@@ -140,9 +160,14 @@ std::vector<FailedRequest> collectFailedRequests(const Investigation &inv, const
             if (!f.clientFailed && f.failing < 0)
                 continue; // e.g. an internal redirect that ended well
             bool groupName = false;
-            if (config && f.failing >= 0)
-                groupName = config->findUpstream(QString::fromUtf8(f.record.attempts[static_cast<std::size_t>(f.failing)].address)) >= 0;
-            const AttemptVerdict v = RequestClassifier::classifyAttempt(f.record, f.failing, groupName);
+            if (config) {
+                const bool haveUri = !f.record.uri.isEmpty();
+                std::tie(f.server, f.location) = router.route(f.record.host, haveUri ? f.record.uri : f.record.request, !haveUri);
+                f.reusable = detail::connectionsReusable(*config, f.location);
+                if (f.failing >= 0)
+                    groupName = config->findUpstream(QString::fromUtf8(f.record.attempts[static_cast<std::size_t>(f.failing)].address)) >= 0;
+            }
+            const AttemptVerdict v = RequestClassifier::classifyAttempt(f.record, f.failing, groupName, f.reusable);
             f.cause = v.cause;
             f.phase = v.phase;
             out.push_back(std::move(f));
@@ -235,20 +260,30 @@ void join(const Investigation &inv, std::vector<FailedRequest> &failed, std::vec
             continue;
         const TimeMs errTime = inv.errorLogs[static_cast<std::size_t>(err.log)].events[err.event].time;
         int best = -1;
-        qint64 bestDelta = 0;
-        bool bestPeer = false;
+        using Score = std::tuple<bool, bool, bool, bool, qint64>;
+        Score bestScore;
         for (int fi : *it) {
             const FailedRequest &f = failed[static_cast<std::size_t>(fi)];
-            const TimeMs t = f.record.time;
-            const qint64 delta = t - errTime;
+            const qint64 delta = f.record.time - errTime;
             const qint64 allowed = f.record.requestMs >= 0 ? f.record.requestMs + 2000 : opt.joinSlackMs;
             if (delta < -1000 || delta > allowed)
                 continue; // -1 s: both clocks have second resolution in the default formats
-            const bool peerMatches = hasAttemptAt(f.record, err.peer);
-            if (best < 0 || (peerMatches && !bestPeer) || (peerMatches == bestPeer && delta < bestDelta)) {
+            const bool takenForPeer = std::any_of(f.errors.begin(), f.errors.end(), [&](int other) {
+                return errors[static_cast<std::size_t>(other)].peer == err.peer;
+            });
+            // Without $upstream_addr the attempts are unknown: lines of one request share nginx's connection
+            // number, so a request already explained by lines of another connection is a worse match.
+            const bool otherConnection = f.record.attempts.empty() && !f.errors.empty() &&
+                std::none_of(f.errors.begin(), f.errors.end(), [&](int other) {
+                    return errors[static_cast<std::size_t>(other)].entry.connection == err.entry.connection;
+                });
+            // Lower is better: the peer it tried, not yet explained for that peer, the same client connection,
+            // logged after the error, closest in time.
+            const Score score{!hasAttemptAt(f.record, err.peer), takenForPeer, otherConnection, delta < 0,
+                              delta < 0 ? -delta : delta};
+            if (best < 0 || score < bestScore) {
                 best = fi;
-                bestDelta = delta;
-                bestPeer = peerMatches;
+                bestScore = score;
             }
         }
         if (best >= 0) {
@@ -278,7 +313,7 @@ void decideCauses(std::vector<FailedRequest> &failed, const std::vector<Upstream
                 chosen = &e;
         }
         const Cause c = chosen->cause;
-        f.cause = f.failing >= 0 ? RequestClassifier::refine(c, f.record.attempts[static_cast<std::size_t>(f.failing)]) : c;
+        f.cause = f.failing >= 0 ? RequestClassifier::refine(c, f.record.attempts[static_cast<std::size_t>(f.failing)], f.reusable) : c;
         f.phase = chosen->entry.phase;
     }
 }
@@ -292,15 +327,15 @@ DiagnosisResult Diagnoser::run(const Investigation &inv, const DiagnoseOptions &
     summariseInputs(inv, res);
     collectDiagnostics(inv, res);
     totalRequests(inv, res);
-    std::vector<FailedRequest> failed = collectFailedRequests(inv, config);
+    FindingBuilder builder(inv, opt);
+    std::vector<FailedRequest> failed = collectFailedRequests(inv, config, builder);
     std::vector<UpstreamError> errors = collectUpstreamErrors(inv, res);
     join(inv, failed, errors, opt);
     decideCauses(failed, errors);
     for (const FailedRequest &f : failed)
         if (f.clientFailed && f.cause != Cause::ClientClosed)
             ++res.upstreamFailures;
-    FindingBuilder builder(inv, opt);
-    res.findings = builder.build(failed, errors);
+    res.findings = builder.build(failed, errors, &res.failures);
     res.lint = Lint::run(inv, failed, res.findings);
     std::sort(res.markers.begin(), res.markers.end(), [](const Marker &a, const Marker &b) { return a.timeMs < b.timeMs; });
     return res;

@@ -87,8 +87,21 @@ struct Marker
     EvidenceLine evidence;
 };
 
+// One failure, for the timeline and the log views: which finding it belongs to and where its line is.
+struct FailureEvent
+{
+    qint64 timeMs = 0;
+    Cause cause = Cause::Unclassified;
+    std::uint16_t clientStatus = 0; // 0 for an error line that matched no request
+    bool fromErrorLog = false;      // true: source/offset point at an error-log entry, else an access-log line
+    std::uint16_t source = 0;       // SourceId of the log
+    std::uint64_t offset = 0;
+    int finding = -1;               // index into DiagnosisResult::findings
+};
+
 struct DiagnosisResult
 {
+    std::vector<FailureEvent> failures; // every failure, in time order
     std::vector<Marker> markers;
     std::vector<Finding> findings; // worst first
     std::vector<LintResult> lint;

@@ -29,7 +29,13 @@ struct FailedRequest
     Phase phase = Phase::Unknown;
     std::vector<int> errors; // joined UpstreamError indices
     bool clientFailed = true; // false when a retry ended well for the client
+    int server = -1, location = -1; // where the config routed it
+    bool reusable = false;          // the config lets nginx reuse idle connections to its upstream
 };
+
+// True when nginx may send this location's requests over cached idle connections: the upstream group has
+// `keepalive`, and for proxy_pass the location speaks HTTP/1.1 without a "close" Connection header.
+bool connectionsReusable(const ConfigModel &config, int location);
 
 // Text of the line (access) or entry (error) an event points at.
 QByteArrayView accessLineText(const AccessLogResult &log, const AccessEvent &e);

@@ -3,6 +3,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <numeric>
 
 namespace gwb {
 
@@ -106,9 +107,16 @@ std::pair<int, int> FindingBuilder::route(const QByteArray &host, const QByteArr
 FindingBuilder::Place FindingBuilder::placeOf(const QByteArray &host, const QByteArray &requestOrUri,
                                               bool isRequestLine, const QByteArray &peer)
 {
+    const auto [server, location] = route(host, requestOrUri, isRequestLine);
+    return placeAt(server, location, peer);
+}
+
+FindingBuilder::Place FindingBuilder::placeAt(int server, int location, const QByteArray &peer) const
+{
     Place p;
     p.peer = QString::fromUtf8(peer);
-    std::tie(p.server, p.location) = route(host, requestOrUri, isRequestLine);
+    p.server = server;
+    p.location = location;
     if (!m_config)
         return p;
     if (p.location >= 0) {
@@ -116,7 +124,7 @@ FindingBuilder::Place FindingBuilder::placeOf(const QByteArray &host, const QByt
         if (loc.pass && loc.pass->kind == PassTarget::Kind::UpstreamGroup)
             p.upstream = loc.pass->target;
     }
-    if (p.upstream.isEmpty() && !p.peer.isEmpty()) {
+    if (p.location < 0 && !p.peer.isEmpty()) { // a location with a literal address names no group
         for (const UpstreamGroup &g : m_config->upstreams) {
             const bool member = std::any_of(g.servers.begin(), g.servers.end(),
                                             [&](const UpstreamServer &s) { return s.address == p.peer; });
@@ -237,16 +245,26 @@ std::vector<ConfigEvidence> FindingBuilder::configFor(Cause cause, int location,
     return out;
 }
 
-std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &failed, const std::vector<UpstreamError> &errors)
+std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &failed, const std::vector<UpstreamError> &errors,
+                                           std::vector<FailureEvent> *failures)
 {
+    std::vector<FailureEvent> events;
+    auto findingIndex = [&](const Finding &f) { return static_cast<int>(&f - m_findings.data()); };
     for (const FailedRequest &r : failed) {
-        const QByteArray peer = r.failing >= 0 ? r.record.attempts[static_cast<std::size_t>(r.failing)].address : QByteArray();
-        QByteArray host = r.record.host;
-        if (host.isEmpty() && !r.errors.empty())
-            host = errors[static_cast<std::size_t>(r.errors.front())].entry.host;
-        const bool haveUri = !r.record.uri.isEmpty();
-        const Place place = placeOf(host, haveUri ? r.record.uri : r.record.request, !haveUri, peer);
+        QByteArray peer = r.failing >= 0 ? r.record.attempts[static_cast<std::size_t>(r.failing)].address : QByteArray();
+        if (peer.isEmpty() && !r.errors.empty())
+            peer = errors[static_cast<std::size_t>(r.errors.back())].peer; // a format without $upstream_addr
+        Place place;
+        if (r.server < 0 && r.location < 0 && r.record.host.isEmpty() && !r.errors.empty()) {
+            const UpstreamError &e = errors[static_cast<std::size_t>(r.errors.front())];
+            place = placeOf(e.entry.host.isEmpty() ? e.entry.server : e.entry.host, e.entry.request, true, peer);
+        } else {
+            place = placeAt(r.server, r.location, peer);
+        }
         Finding &f = findingFor(r.cause, r.phase, place);
+        const AccessEvent &ae = m_inv.accessLogs[static_cast<std::size_t>(r.log)].events[r.event];
+        events.push_back({r.record.time, r.cause, r.record.status.value, false, static_cast<std::uint16_t>(ae.source),
+                          static_cast<std::uint64_t>(ae.offset), findingIndex(f)});
         ++f.count;
         ++f.requests;
         f.errorLines += r.errors.size();
@@ -278,6 +296,8 @@ std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &fai
         const QByteArray host = e.entry.host.isEmpty() ? e.entry.server : e.entry.host;
         const Place place = placeOf(host, e.entry.request, true, e.peer);
         Finding &f = findingFor(e.cause, e.entry.phase, place);
+        events.push_back({ev.time, e.cause, 0, true, static_cast<std::uint16_t>(ev.source),
+                          static_cast<std::uint64_t>(ev.offset), findingIndex(f)});
         ++f.count;
         ++f.errorLines;
         f.firstMs = f.count == 1 ? ev.time : std::min(f.firstMs, ev.time);
@@ -291,7 +311,10 @@ std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &fai
                 n += count;
         return n;
     };
-    std::stable_sort(m_findings.begin(), m_findings.end(), [&](const Finding &a, const Finding &b) {
+    std::vector<int> order(m_findings.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int ia, int ib) {
+        const Finding &a = m_findings[static_cast<std::size_t>(ia)], &b = m_findings[static_cast<std::size_t>(ib)];
         const auto ca = clientFailures(a), cb = clientFailures(b);
         if (ca != cb)
             return ca > cb;
@@ -299,7 +322,22 @@ std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &fai
             return a.count > b.count;
         return phaseRank(a) < phaseRank(b);
     });
-    return std::move(m_findings);
+    std::vector<int> newIndex(order.size());
+    std::vector<Finding> sorted;
+    sorted.reserve(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        newIndex[static_cast<std::size_t>(order[i])] = static_cast<int>(i);
+        sorted.push_back(std::move(m_findings[static_cast<std::size_t>(order[i])]));
+    }
+    if (failures) {
+        for (FailureEvent &e : events)
+            e.finding = newIndex[static_cast<std::size_t>(e.finding)];
+        std::stable_sort(events.begin(), events.end(), [](const FailureEvent &a, const FailureEvent &b) { return a.timeMs < b.timeMs; });
+        *failures = std::move(events);
+    }
+    m_findings.clear();
+    m_index.clear();
+    return sorted;
 }
 
 } // namespace gwb

@@ -14,8 +14,9 @@ class FindingBuilder
 public:
     FindingBuilder(const Investigation &inv, const DiagnoseOptions &opt);
 
+    // Findings worst first; `failures` receives every failure with the index of its finding.
     std::vector<Finding> build(const std::vector<detail::FailedRequest> &failed,
-                               const std::vector<detail::UpstreamError> &errors);
+                               const std::vector<detail::UpstreamError> &errors, std::vector<FailureEvent> *failures = nullptr);
 
     // Where a request went in the config: server and location indices (-1 when unknown).
     std::pair<int, int> route(const QByteArray &host, const QByteArray &requestLineOrUri, bool isRequestLine);
@@ -30,6 +31,7 @@ private:
         int server = -1, location = -1;
     };
     Place placeOf(const QByteArray &host, const QByteArray &requestOrUri, bool isRequestLine, const QByteArray &peer);
+    Place placeAt(int server, int location, const QByteArray &peer) const;
     Finding &findingFor(Cause cause, Phase phase, const Place &place);
     void addEvidence(Finding &f, const SourceLocation &where, QByteArrayView text) const;
     SourceLocation accessWhere(const detail::FailedRequest &r) const;

@@ -1,6 +1,5 @@
 #include "lint.h"
 
-#include "durations.h"
 #include "findingbuilder.h"
 
 #include <QHostAddress>

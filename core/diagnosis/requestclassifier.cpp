@@ -43,7 +43,7 @@ int failingAttempt(const AccessRecord &r)
     return -1;
 }
 
-AttemptVerdict classifyAttempt(const AccessRecord &r, int index, bool upstreamNameKnown)
+AttemptVerdict classifyAttempt(const AccessRecord &r, int index, bool upstreamNameKnown, bool connectionsReusable)
 {
     if (r.status.value == kClientClosed && index + 1 == static_cast<int>(r.attempts.size()))
         return {Cause::ClientClosed, Phase::Unknown};
@@ -64,14 +64,14 @@ AttemptVerdict classifyAttempt(const AccessRecord &r, int index, bool upstreamNa
         return {s == 504 ? Cause::ConnectTimeout : Cause::Unclassified, Phase::Connecting};
     if (s == 504)
         return {Cause::ReadTimeout, Phase::ReadingResponseHeader};
-    if (a.connectMs == 0)
+    if (a.connectMs == 0 && connectionsReusable)
         return {Cause::KeepaliveRace, Phase::ReadingResponseHeader};
     return {Cause::Unclassified, Phase::ReadingResponseHeader};
 }
 
-Cause refine(Cause fromErrorLog, const UpstreamAttempt &attempt)
+Cause refine(Cause fromErrorLog, const UpstreamAttempt &attempt, bool connectionsReusable)
 {
-    const bool reused = attempt.connectMs == 0;
+    const bool reused = connectionsReusable && attempt.connectMs == 0;
     if (reused && (fromErrorLog == Cause::PrematureClose || fromErrorLog == Cause::ConnectionReset ||
                    fromErrorLog == Cause::SendFailed))
         return Cause::KeepaliveRace;

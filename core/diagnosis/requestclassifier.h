@@ -24,11 +24,13 @@ int failingAttempt(const AccessRecord &r);
 
 bool attemptFailed(const AccessRecord &r, int index);
 
-AttemptVerdict classifyAttempt(const AccessRecord &r, int index, bool upstreamNameKnown);
+// `connectionsReusable`: the config lets nginx keep idle connections to this upstream (see
+// ConnectionReuse); without it a 0.000 connect time is just a fast connect (loopback, same rack).
+AttemptVerdict classifyAttempt(const AccessRecord &r, int index, bool upstreamNameKnown, bool connectionsReusable);
 
 // Refines an error-log cause with what the access log knows: a premature close or reset on a reused
-// keepalive connection ($upstream_connect_time 0.000) is the keepalive race.
-Cause refine(Cause fromErrorLog, const UpstreamAttempt &attempt);
+// keepalive connection ($upstream_connect_time 0.000 where the config allows reuse) is the keepalive race.
+Cause refine(Cause fromErrorLog, const UpstreamAttempt &attempt, bool connectionsReusable);
 
 } // namespace RequestClassifier
 

@@ -5,7 +5,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -34,6 +36,7 @@ struct ListenAddress
     bool ssl = false;
     bool http2 = false;
     bool defaultServer = false;
+    bool isDefault = false; // no listen directive: nginx's built-in *:80 (*:8000 when not started as root)
     SourceLocation where;
 };
 
@@ -45,6 +48,10 @@ struct LogFormatDefinition
     SourceLocation where;                       // invalid for the predefined "combined"
 };
 
+// Log paths: relative ones, and nginx's built-in defaults when a context sets none (access: logs/access.log
+// in the combined format; error: logs/error.log at level error), are resolved against ConfigModel::prefix.
+// Distribution builds compile other defaults in (Debian: /var/log/nginx/access.log and
+// /var/log/nginx/error.log); `nginx -V` shows them (--http-log-path, --error-log-path).
 struct AccessLogTarget
 {
     QString path;       // absolute when the prefix is known; "syslog:..." kept as is
@@ -112,6 +119,7 @@ struct Location
     std::optional<PassTarget> pass;
     EffectiveSettings effective;
     std::vector<AccessLogTarget> accessLogs; // effective (inherited when not set here)
+    std::vector<ErrorLogTarget> errorLogs;   // effective
     SourceLocation where;
     QString displayName() const; // "location ~ \.php$"
 };
@@ -128,6 +136,9 @@ struct Server
     QString displayName() const; // first server_name, or the first listen
 };
 
+class ConfigRegexCache;
+std::shared_ptr<ConfigRegexCache> makeConfigRegexCache();
+
 struct ConfigModel
 {
     std::vector<Server> servers;
@@ -139,7 +150,7 @@ struct ConfigModel
     std::vector<AccessLogTarget> httpAccessLogs;  // effective at http level
     QString workerUser;                           // `user` directive, empty when not set
     QString prefix;
-    std::vector<Diagnostic> diagnostics;
+    std::vector<Diagnostic> diagnostics; // the parser's, then what building the model found
 
     static ConfigModel build(const ParsedConfig &parsed);
 
@@ -154,8 +165,18 @@ struct ConfigModel
     // Every distinct access log file with its format, and every error log file.
     std::vector<AccessLogTarget> allAccessLogs() const;
     std::vector<ErrorLogTarget> allErrorLogs() const;
+
+    // server_name and location regexes compiled once and shared by copies of the model. Keyed by pattern,
+    // so a model edited after build() still matches correctly.
+    std::shared_ptr<ConfigRegexCache> regexCache = makeConfigRegexCache();
 };
 
 QString passModuleName(PassModule m); // "proxy", "fastcgi", ...
+
+// nginx time values ("500ms", "30s", "1m30s", "2h", plain "60" = seconds) in milliseconds; nullopt when
+// nginx would reject the text.
+std::optional<std::int64_t> parseNginxDurationMs(QStringView text);
+// nginx sizes ("4k", "8K", "1m", "1g", plain bytes) in bytes.
+std::optional<std::int64_t> parseNginxSizeBytes(QStringView text);
 
 } // namespace gwb
