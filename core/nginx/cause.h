@@ -60,6 +60,7 @@ enum class Phase : std::uint8_t {
 QLatin1StringView causeId(Cause c);             // "backend-refused"
 std::optional<Cause> causeFromId(QStringView id);
 QLatin1StringView phaseId(Phase p);             // "connecting", "reading-response-header", ...
+std::optional<Phase> phaseFromId(QStringView id);
 
 // What the user needs to know about a cause: written for an SRE in the middle of an incident.
 struct CauseInfo
@@ -70,7 +71,7 @@ struct CauseInfo
     QString advice;       // what to do next
     QString nextCheck;    // id of the guided check to run next ("probe-peer", "socket-permissions", ...)
     QStringList directives; // config directives that matter ("proxy_read_timeout", ...)
-    int typicalStatus = 502; // what the client usually gets
+    int typicalStatus = 502; // what the client usually gets; 0 when the entry alone decides none (peer-disabled)
 };
 const CauseInfo &causeInfo(Cause c);
 

@@ -53,6 +53,14 @@ bool parseEntry(QByteArrayView entry, ErrorEntry &out);
 // The cause an entry's message means, following NGINX_ERRORS.md. Cause::None when not upstream-related.
 Cause classify(const ErrorEntry &entry);
 
+// The address part of an `upstream:` value, as ErrorEvent::peer interns it and as $upstream_addr writes it:
+// "http://10.0.0.1:8080/x" → "10.0.0.1:8080", "http://unix:/run/app.sock:/x" → "unix:/run/app.sock",
+// "http://backend/x" (no live upstreams: the group name) → "backend".
+QByteArrayView peerAddress(QByteArrayView upstream);
+
+// "error", "warn", ... as nginx writes them between brackets.
+QLatin1StringView levelName(LogLevel level);
+
 } // namespace ErrorLogParser
 
 } // namespace gwb
