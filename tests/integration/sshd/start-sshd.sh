@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Starts a throwaway OpenSSH sshd for the integration tests, on 127.0.0.1 only, on a random free port, with
+# a host key, a client key and an authorized_keys generated into its own directory. Key-only login for the
+# current user (root included, by key only). Never touches /etc/ssh or the system's sshd.
+#
+#   start-sshd.sh [DIR]     DIR: where to put everything (created; default: a new mktemp -d)
+#
+# Prints KEY=VALUE lines: GWB_SSHD_PORT, GWB_SSHD_DIR, GWB_SSHD_PID, GWB_SSHD_USER.
+# Files in DIR: host_ed25519(.pub), client_ed25519(.pub) (authorized), stranger_ed25519(.pub) (not
+# authorized), known_hosts (the host key for [127.0.0.1]:PORT), ssh_config (empty), sshd_config, sshd.log.
+# Stop it with stop-sshd.sh DIR.
+set -euo pipefail
+
+sshd=${GWB_SSHD:-/usr/sbin/sshd}
+if [[ ! -x $sshd ]]; then
+    echo "start-sshd: $sshd is missing (Debian: apt-get install openssh-server)" >&2
+    exit 2
+fi
+command -v ssh-keygen >/dev/null || { echo "start-sshd: ssh-keygen is missing (openssh-client)" >&2; exit 2; }
+
+dir=${1:-$(mktemp -d "${TMPDIR:-/tmp}/gwb-sshd.XXXXXX")}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd) # sshd insists on absolute paths
+chmod 700 "$dir"
+: >"$dir/.gwb-sshd" # marks the directory as ours, for stop-sshd.sh
+
+for key in host client stranger; do
+    rm -f "$dir/${key}_ed25519" "$dir/${key}_ed25519.pub"
+    ssh-keygen -q -t ed25519 -N '' -C "gwb-test-$key" -f "$dir/${key}_ed25519"
+done
+cp "$dir/client_ed25519.pub" "$dir/authorized_keys"
+chmod 600 "$dir/authorized_keys"
+: >"$dir/ssh_config"
+
+user=$(id -un)
+if [[ $(id -u) -eq 0 ]]; then
+    # sshd running as root needs its privilege separation directory; Debian creates it only at boot.
+    [[ -d /run/sshd ]] || install -d -m 0755 /run/sshd
+    root_login=prohibit-password
+else
+    root_login=no
+fi
+
+for attempt in $(seq 1 40); do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    cat >"$dir/sshd_config" <<CONF
+# Throwaway sshd for Gateway Workbench integration tests — loopback only, keys only.
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_ed25519
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+AllowUsers $user
+PermitRootLogin $root_login
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+# The key files live in a temp dir whose parents (/tmp) are world-writable.
+StrictModes no
+# Forwarding only back to this same sshd: lets a test go through a ProxyCommand (ssh -W) on loopback.
+AllowTcpForwarding local
+PermitOpen 127.0.0.1:$port
+AllowAgentForwarding no
+X11Forwarding no
+PermitTunnel no
+PermitUserEnvironment no
+PrintMotd no
+MaxStartups 100
+MaxSessions 100
+LogLevel VERBOSE
+CONF
+    rm -f "$dir/sshd.pid"
+    # Without -D sshd binds first, then daemonizes: a port in use is an immediate non-zero exit.
+    if "$sshd" -f "$dir/sshd_config" -E "$dir/sshd.log"; then
+        for _ in $(seq 1 100); do
+            [[ -s $dir/sshd.pid ]] && break
+            sleep 0.05
+        done
+        [[ -s $dir/sshd.pid ]] || { echo "start-sshd: sshd wrote no pid file; see $dir/sshd.log" >&2; exit 1; }
+        printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")" >"$dir/known_hosts"
+        echo "GWB_SSHD_PORT=$port"
+        echo "GWB_SSHD_DIR=$dir"
+        echo "GWB_SSHD_PID=$(cat "$dir/sshd.pid")"
+        echo "GWB_SSHD_USER=$user"
+        exit 0
+    fi
+    if ! grep -qiE 'address already in use|cannot bind' "$dir/sshd.log" 2>/dev/null; then
+        echo "start-sshd: sshd did not start:" >&2
+        cat "$dir/sshd.log" >&2 || true
+        exit 1
+    fi
+done
+echo "start-sshd: no free port found after 40 attempts" >&2
+exit 1
