@@ -19,6 +19,8 @@ struct LogParseOptions
     TimeMs until = kNoTime;
     int threads = 0;        // 0 = one per core
     const std::atomic_bool *cancel = nullptr;
+    // Bytes per piece of work for parallel parsing; 0 = automatic. Tests set it small to exercise the merge.
+    std::size_t chunkBytes = 0;
 };
 
 struct AccessLogResult
