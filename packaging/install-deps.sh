@@ -19,8 +19,11 @@ test_pkgs=(
   nginx-core openssh-server openssh-client python3 openssl curl iproute2 procps
   # fuzzing and sanitizers with clang
   clang libclang-rt-14-dev
-  # looking at what we render: offscreen/Xvfb screenshots, PDF checks
+  # looking at what we render: offscreen/Xvfb screenshots, PDF checks (pdftotext, pdftoppm). Chromium, for
+  # looking at HTML reports by hand, is left out: no test needs it and it is a large download.
   xvfb xauth poppler-utils
+  # packaging checks: AppStream metainfo validation, man pages of the installed package
+  appstream man-db
 )
 
 want=("${build_pkgs[@]}")

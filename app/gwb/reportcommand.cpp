@@ -1,0 +1,174 @@
+#include "cli.h"
+#include "reportcommand.h"
+
+#include "common/wallclock.h"
+#include "diagnosis/diagnoser.h"
+#include "report/report.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+
+#include <optional>
+
+namespace gwb::cli {
+
+namespace {
+
+struct ReportArgs
+{
+    LocalInputs inputs;
+    DiagnoseOptions diagnose;
+    ReportOptions report;
+    QString output;
+};
+
+std::optional<int> parseReportArgs(const QStringList &args, ReportArgs &out)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Diagnose an nginx configuration and its logs like 'gwb diagnose' and write a report people can read: one "
+        "self-contained HTML file (inline CSS and SVG, no scripts, no external links) or a PDF.\n\n"
+        "Log lines quoted as evidence are redacted unless told otherwise: client addresses become stable "
+        "pseudonyms (client-1, client-2, ...), and cookies, Authorization headers and query strings are hidden."));
+    p.addHelpOption();
+    p.addVersionOption();
+    const QCommandLineOption dump(QStringLiteral("config-dump"), QStringLiteral("Output of `nginx -T`."), QStringLiteral("FILE"));
+    const QCommandLineOption conf(QStringLiteral("config"), QStringLiteral("nginx.conf on disk (includes are followed)."), QStringLiteral("FILE"));
+    const QCommandLineOption prefix(QStringLiteral("prefix"), QStringLiteral("nginx prefix for relative paths (default: the directory of --config)."), QStringLiteral("DIR"));
+    const QCommandLineOption access(QStringLiteral("access-log"), QStringLiteral("Access log to read (repeatable; .gz allowed)."), QStringLiteral("FILE"));
+    const QCommandLineOption errorLog(QStringLiteral("error-log"), QStringLiteral("Error log to read (repeatable; .gz allowed)."), QStringLiteral("FILE"));
+    const QCommandLineOption logFormat(QStringLiteral("log-format"), QStringLiteral("log_format name for every access log."), QStringLiteral("NAME"));
+    const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("Start of the window: \"2026-11-24 10:00\" or a duration back from now (30m, 2h, 1d)."), QStringLiteral("TIME"));
+    const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("End of the window, same forms as --since."), QStringLiteral("TIME"));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Report file: FILE.html or FILE.pdf (required)."), QStringLiteral("FILE"));
+    const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Title of the report."), QStringLiteral("TEXT"));
+    const QCommandLineOption evidence(QStringLiteral("evidence"), QStringLiteral("Evidence lines per finding (default 5)."), QStringLiteral("N"), QStringLiteral("5"));
+    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption keepIps(QStringLiteral("no-redact-ips"), QStringLiteral("Keep client addresses in evidence lines."));
+    const QCommandLineOption keepQuery(QStringLiteral("keep-query"), QStringLiteral("Keep query strings in URIs and referrers."));
+    const QCommandLineOption keepCookies(QStringLiteral("keep-cookies"), QStringLiteral("Keep cookie values."));
+    const QCommandLineOption keepAuth(QStringLiteral("keep-authorization"), QStringLiteral("Keep Authorization headers and URL credentials."));
+    const QCommandLineOption noRedact(QStringLiteral("no-redact"), QStringLiteral("Keep everything (all four of the above)."));
+    p.addOptions({dump, conf, prefix, access, errorLog, logFormat, since, until, output, title, evidence, threads, keepIps,
+                  keepQuery, keepCookies, keepAuth, noRedact});
+
+    if (!p.parse(args)) {
+        error(p.errorText() + QStringLiteral("; run 'gwb report --help'"));
+        return Usage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        // The parser names argv[0] (a path) in its first line; the command is what users type.
+        QString help = p.helpText();
+        const qsizetype space = help.indexOf(QLatin1Char(' '), 7);
+        if (help.startsWith(QLatin1StringView("Usage: ")) && space > 0)
+            help.replace(0, space, QStringLiteral("Usage: gwb report"));
+        print(help);
+        return Ok;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        print(QStringLiteral("gwb %1\n").arg(QStringLiteral(GWB_VERSION)));
+        return Ok;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        error(QStringLiteral("unexpected argument \"%1\"; inputs are given with --config-dump, --config, --access-log "
+                             "and --error-log, the report file with --output").arg(p.positionalArguments().first()));
+        return Usage;
+    }
+    if (p.isSet(dump) && p.isSet(conf)) {
+        error(QStringLiteral("give either --config-dump or --config, not both"));
+        return Usage;
+    }
+    if (!p.isSet(dump) && !p.isSet(conf) && !p.isSet(access) && !p.isSet(errorLog)) {
+        error(QStringLiteral("nothing to read; give --config-dump FILE (output of nginx -T), --config FILE, or logs "
+                             "with --access-log/--error-log"));
+        return Usage;
+    }
+    out.output = p.value(output);
+    const QString suffix = QFileInfo(out.output).suffix().toLower();
+    if (out.output.isEmpty()) {
+        error(QStringLiteral("--output FILE.html or FILE.pdf is required"));
+        return Usage;
+    }
+    if (suffix != QLatin1StringView("html") && suffix != QLatin1StringView("htm") && suffix != QLatin1StringView("pdf")) {
+        error(QStringLiteral("cannot tell the report format from \"%1\"; name the file .html or .pdf").arg(out.output));
+        return Usage;
+    }
+    bool ok = false;
+    out.diagnose.evidencePerFinding = p.value(evidence).toInt(&ok);
+    if (!ok || out.diagnose.evidencePerFinding < 0) {
+        error(QStringLiteral("--evidence takes a whole number, not \"%1\"").arg(p.value(evidence)));
+        return Usage;
+    }
+    out.report.maxEvidencePerFinding = out.diagnose.evidencePerFinding;
+    out.inputs.threads = p.value(threads).toInt(&ok);
+    if (!ok || out.inputs.threads < 0) {
+        error(QStringLiteral("--threads takes a whole number, not \"%1\"").arg(p.value(threads)));
+        return Usage;
+    }
+    const TimeMs now = nowWallClockMs();
+    for (const auto &[opt, target] : {std::pair{&since, &out.inputs.since}, std::pair{&until, &out.inputs.until}}) {
+        if (!p.isSet(*opt))
+            continue;
+        auto t = parseWindowBound(p.value(*opt), now);
+        if (!t) {
+            error(QStringLiteral("--%1: %2").arg(opt->names().first(), t.error().message));
+            return Usage;
+        }
+        *target = t.value();
+    }
+    const bool all = p.isSet(noRedact);
+    out.report.redaction.clientIps = !(all || p.isSet(keepIps));
+    out.report.redaction.queryStrings = !(all || p.isSet(keepQuery));
+    out.report.redaction.cookies = !(all || p.isSet(keepCookies));
+    out.report.redaction.authorization = !(all || p.isSet(keepAuth));
+    if (p.isSet(title))
+        out.report.title = p.value(title);
+    out.inputs.configDump = p.value(dump);
+    out.inputs.configFile = p.value(conf);
+    out.inputs.prefix = p.value(prefix);
+    out.inputs.accessLogs = p.values(access);
+    out.inputs.errorLogs = p.values(errorLog);
+    out.inputs.accessFormat = p.value(logFormat);
+    return std::nullopt;
+}
+
+} // namespace
+
+bool wantsPdf(const QStringList &args)
+{
+    const bool report = !args.isEmpty() && args.first() == QLatin1StringView("report");
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        QString value;
+        const bool isOutput = report && (a == QLatin1StringView("-o") || a == QLatin1StringView("--output"));
+        if (isOutput || a == QLatin1StringView("--report"))
+            value = i + 1 < args.size() ? args.at(i + 1) : QString();
+        else if (report && a.startsWith(QLatin1StringView("--output=")))
+            value = a.mid(9);
+        else if (a.startsWith(QLatin1StringView("--report=")))
+            value = a.mid(9);
+        if (value.endsWith(QLatin1StringView(".pdf"), Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+int report(const QStringList &args)
+{
+    ReportArgs a;
+    if (auto stop = parseReportArgs(args, a))
+        return *stop;
+    auto inv = Investigation::loadLocal(a.inputs);
+    if (!inv) {
+        error(inv.error().message);
+        return inv.error().kind == Error::Kind::Input || inv.error().kind == Error::Kind::Io ? InputUnreadable : Failure;
+    }
+    const DiagnosisResult result = Diagnoser::run(inv.value(), a.diagnose);
+    if (auto written = writeReport(a.output, inv.value(), result, a.report); !written) {
+        error(written.error().message);
+        return written.error().kind == Error::Kind::Usage ? Usage : Failure;
+    }
+    return Ok;
+}
+
+} // namespace gwb::cli
