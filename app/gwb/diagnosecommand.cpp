@@ -3,7 +3,10 @@
 #include "common/wallclock.h"
 #include "diagnosis/diagnoser.h"
 #include "report/diagnosisjson.h"
+#include "report/report.h"
 #include "report/diagnosistext.h"
+#include "collect/bundle.h"
+#include "targetoptions.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -17,7 +20,9 @@ struct DiagnoseArgs
     LocalInputs inputs;
     QString format = QStringLiteral("text");
     QString output;
+    QString report;
     DiagnoseOptions options;
+    TargetChoice target;
 };
 
 // Fills `out` from the command line; returns an exit code when the command should stop here.
@@ -27,7 +32,9 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
     p.setApplicationDescription(QStringLiteral(
         "Read an nginx configuration and its logs, classify every upstream failure (502, 504, 499, upstream 5xx) "
         "into a cause, and print the findings, worst first.\n\n"
-        "Without --access-log/--error-log, the log files are the ones the configuration names."));
+        "Without --access-log/--error-log, the log files are the ones the configuration names.\n\n"
+        "With --ssh or --local, gwb finds the running nginx, runs nginx -T and pulls only the time window of the "
+        "logs it names (default: the last 2 hours of the host's clock). --bundle reads what `gwb collect` wrote."));
     p.addHelpOption();
     p.addVersionOption();
     const QCommandLineOption dump(QStringLiteral("config-dump"), QStringLiteral("Output of `nginx -T`."), QStringLiteral("FILE"));
@@ -42,7 +49,10 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE"));
     const QCommandLineOption evidence(QStringLiteral("evidence"), QStringLiteral("Evidence lines per finding (default 5)."), QStringLiteral("N"), QStringLiteral("5"));
     const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N"), QStringLiteral("0"));
-    p.addOptions({dump, conf, prefix, access, errorLog, logFormat, since, until, format, output, evidence, threads});
+    const QCommandLineOption report(QStringLiteral("report"), QStringLiteral("Also write a report people can read: FILE.html or FILE.pdf (client addresses, cookies, Authorization headers and query strings redacted; use `gwb report` to keep them)."), QStringLiteral("FILE"));
+    p.addOptions({dump, conf, prefix, access, errorLog, logFormat, since, until, format, output, evidence, threads, report});
+    const TargetOptions targetOptions;
+    targetOptions.addTo(p, true);
 
     if (!p.parse(args)) {
         error(p.errorText() + QStringLiteral("; run 'gwb diagnose --help'"));
@@ -65,9 +75,17 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
         error(QStringLiteral("give either --config-dump or --config, not both"));
         return Usage;
     }
-    if (!p.isSet(dump) && !p.isSet(conf) && !p.isSet(access) && !p.isSet(errorLog)) {
-        error(QStringLiteral("nothing to read; give --config-dump FILE (output of nginx -T), --config FILE, or logs "
-                             "with --access-log/--error-log"));
+    if (auto stop = readTargetChoice(p, targetOptions, out.target))
+        return *stop;
+    const bool localInputs = p.isSet(dump) || p.isSet(conf) || p.isSet(access) || p.isSet(errorLog);
+    if (out.target.any() && (localInputs || p.isSet(prefix) || p.isSet(logFormat))) {
+        error(QStringLiteral("--ssh, --local and --bundle bring their own config and logs; leave out --config-dump, "
+                             "--config, --prefix, --access-log, --error-log and --log-format"));
+        return Usage;
+    }
+    if (!localInputs && !out.target.any()) {
+        error(QStringLiteral("nothing to read; give --config-dump FILE (output of nginx -T), --config FILE, logs "
+                             "with --access-log/--error-log, or a target with --ssh, --local or --bundle"));
         return Usage;
     }
     out.format = p.value(format);
@@ -104,6 +122,7 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
     out.inputs.errorLogs = p.values(errorLog);
     out.inputs.accessFormat = p.value(logFormat);
     out.output = p.value(output);
+    out.report = p.value(report);
     return std::nullopt;
 }
 
@@ -114,12 +133,44 @@ int diagnose(const QStringList &args)
     DiagnoseArgs a;
     if (auto stop = parseArgs(args, a))
         return *stop;
-    auto inv = Investigation::loadLocal(a.inputs);
+    CollectedTargets collected; // the collected files stay on disk while the investigation maps them
+    std::optional<int> reported;  // collectTargets printed the error already
+    auto inv = [&]() -> Result<Investigation> {
+        const CollectWindow window{a.inputs.since, a.inputs.until};
+        if (!a.target.bundle.isEmpty()) {
+            auto unpacked = unpackBundle(a.target.bundle, collected);
+            if (!unpacked)
+                return unpacked.error();
+            auto loaded = Bundle::load(*unpacked);
+            if (!loaded)
+                return loaded.error();
+            return investigationFrom(*loaded, window, a.inputs.threads);
+        }
+        if (!a.target.collects())
+            return Investigation::loadLocal(a.inputs);
+        auto got = collectTargets(a.target, window, QString());
+        if (const int *code = std::get_if<int>(&got)) {
+            reported = *code;
+            return Error::io(QString());
+        }
+        collected = std::move(std::get<CollectedTargets>(got));
+        return investigationFrom(collected.collections, window, a.inputs.threads);
+    }();
+    if (reported)
+        return *reported;
     if (!inv) {
         error(inv.error().message);
         return inv.error().kind == Error::Kind::Input || inv.error().kind == Error::Kind::Io ? InputUnreadable : Failure;
     }
     const DiagnosisResult result = Diagnoser::run(inv.value(), a.options);
+    if (!a.report.isEmpty()) {
+        ReportOptions ro;
+        ro.maxEvidencePerFinding = a.options.evidencePerFinding;
+        if (auto written = writeReport(a.report, inv.value(), result, ro); !written) {
+            error(written.error().message);
+            return written.error().kind == Error::Kind::Usage ? Usage : Failure;
+        }
+    }
     const QByteArray text = a.format == QLatin1StringView("json") ? diagnosisToJsonText(result) : diagnosisToText(result).toUtf8();
     if (a.output.isEmpty()) {
         QFile out;

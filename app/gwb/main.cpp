@@ -1,4 +1,10 @@
 #include "cli.h"
+#include "reportcommand.h"
+#include "targetoptions.h"
+
+#ifdef GWB_HAVE_REPORT_PDF
+#include "reportpdf.h"
+#endif
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -28,7 +34,10 @@ Find out why nginx answers 502, 504 and 499: parse its configuration and logs, c
 failure into a cause, and say what to check next.
 
 Commands:
-  diagnose    read an nginx config and its logs, print findings (text or JSON)
+  diagnose    read an nginx config and its logs, print findings (text or JSON); the config and logs
+              come from files, a host over SSH (--ssh), this machine (--local) or a bundle (--bundle)
+  collect     pull the config and the logs' time window from hosts into an offline bundle
+  report      write a report people can read: one HTML file or a PDF (--output FILE.html|FILE.pdf)
 
 Run 'gwb <command> --help' for the options of a command.
 
@@ -43,7 +52,16 @@ Exit codes: 0 ran (with or without findings), 2 usage error, 3 an input cannot b
 
 int main(int argc, char **argv)
 {
+#ifdef GWB_HAVE_REPORT_PDF
+    // A PDF needs fonts, hence a QGuiApplication (offscreen, no display needed); every other command
+    // stays on QCoreApplication.
+    QStringList raw;
+    for (int i = 1; i < argc; ++i)
+        raw << QString::fromLocal8Bit(argv[i]);
+    const auto app = gwb::makeApplicationForReports(argc, argv, gwb::cli::wantsPdf(raw));
+#else
     QCoreApplication app(argc, argv);
+#endif
     QCoreApplication::setApplicationName(QStringLiteral("gwb"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GWB_VERSION));
     const QStringList args = QCoreApplication::arguments();
@@ -63,6 +81,10 @@ int main(int argc, char **argv)
     const QStringList rest = args.mid(1); // the command name stands in for argv[0]
     if (command == QLatin1StringView("diagnose"))
         return gwb::cli::diagnose(rest);
+    if (command == QLatin1StringView("collect"))
+        return gwb::cli::collect(rest);
+    if (command == QLatin1StringView("report"))
+        return gwb::cli::report(rest);
     gwb::cli::error(QStringLiteral("unknown command \"%1\"; run 'gwb --help' for the list").arg(command));
     return gwb::cli::Usage;
 }

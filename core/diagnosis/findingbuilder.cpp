@@ -181,10 +181,13 @@ SourceLocation FindingBuilder::errorWhere(const UpstreamError &e) const
     return {log.text->path(), log.lines.lineAt(log.text->bytes(), ByteOffset(log.events[e.event].offset))};
 }
 
+bool FindingBuilder::wantsEvidence(const Finding &f) const
+{
+    return static_cast<int>(f.evidence.size()) < m_opt.evidencePerFinding;
+}
+
 void FindingBuilder::addEvidence(Finding &f, const SourceLocation &where, QByteArrayView text) const
 {
-    if (static_cast<int>(f.evidence.size()) >= m_opt.evidencePerFinding)
-        return;
     constexpr qsizetype kMaxEvidenceChars = 2000;
     f.evidence.push_back({where, QString::fromUtf8(text.first(std::min(text.size(), kMaxEvidenceChars)))});
 }
@@ -274,14 +277,16 @@ std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &fai
         const qint64 t = r.record.time;
         f.firstMs = f.count == 1 ? t : std::min(f.firstMs, t);
         f.lastMs = f.count == 1 ? t : std::max(f.lastMs, t);
-        for (int ei : r.errors) {
-            const UpstreamError &e = errors[static_cast<std::size_t>(ei)];
+        // Evidence is the first few failures; finding a line number costs a scan, so only for those kept.
+        if (wantsEvidence(f) && !r.errors.empty()) {
+            const UpstreamError &e = errors[static_cast<std::size_t>(r.errors.front())];
             const ErrorLogResult &log = m_inv.errorLogs[static_cast<std::size_t>(e.log)];
-            addEvidence(f, errorWhere(e), detail::errorEntryText(log, log.events[e.event]));
-            break; // one error line per request is enough; the rest are retries of the same story
+            addEvidence(f, errorWhere(e), detail::errorEntryText(log, log.events[e.event])); // one error line is enough
         }
-        const AccessLogResult &alog = m_inv.accessLogs[static_cast<std::size_t>(r.log)];
-        addEvidence(f, accessWhere(r), detail::accessLineText(alog, alog.events[r.event]));
+        if (wantsEvidence(f)) {
+            const AccessLogResult &alog = m_inv.accessLogs[static_cast<std::size_t>(r.log)];
+            addEvidence(f, accessWhere(r), detail::accessLineText(alog, alog.events[r.event]));
+        }
         if (f.exampleChain.empty() || (f.exampleChain.size() < 2 && r.record.attempts.size() >= 2)) {
             f.exampleChain.clear();
             for (const UpstreamAttempt &a : r.record.attempts)
@@ -302,7 +307,8 @@ std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &fai
         ++f.errorLines;
         f.firstMs = f.count == 1 ? ev.time : std::min(f.firstMs, ev.time);
         f.lastMs = f.count == 1 ? ev.time : std::max(f.lastMs, ev.time);
-        addEvidence(f, errorWhere(e), detail::errorEntryText(log, ev));
+        if (wantsEvidence(f))
+            addEvidence(f, errorWhere(e), detail::errorEntryText(log, ev));
     }
     auto clientFailures = [](const Finding &f) {
         std::uint64_t n = 0;

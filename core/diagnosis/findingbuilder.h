@@ -33,6 +33,7 @@ private:
     Place placeOf(const QByteArray &host, const QByteArray &requestOrUri, bool isRequestLine, const QByteArray &peer);
     Place placeAt(int server, int location, const QByteArray &peer) const;
     Finding &findingFor(Cause cause, Phase phase, const Place &place);
+    bool wantsEvidence(const Finding &f) const;
     void addEvidence(Finding &f, const SourceLocation &where, QByteArrayView text) const;
     SourceLocation accessWhere(const detail::FailedRequest &r) const;
     SourceLocation errorWhere(const detail::UpstreamError &e) const;
