@@ -61,7 +61,7 @@ int collect(const QStringList &args)
         return Usage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        print(p.helpText().replace(QStringLiteral("Usage: collect"), QStringLiteral("Usage: gwb collect")));
+        print(commandHelp(p.helpText(), QStringLiteral("collect")));
         return Ok;
     }
     if (!p.positionalArguments().isEmpty()) {

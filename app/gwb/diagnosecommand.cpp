@@ -59,7 +59,7 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
         return Usage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        print(p.helpText().replace(QStringLiteral("Usage: diagnose"), QStringLiteral("Usage: gwb diagnose")));
+        print(commandHelp(p.helpText(), QStringLiteral("diagnose")));
         return Ok;
     }
     if (p.isSet(QStringLiteral("version"))) {

@@ -18,6 +18,16 @@ void error(const QString &message)
     QTextStream(stderr) << "gwb: " << message << '\n';
 }
 
+QString commandHelp(const QString &parserHelp, const QString &command)
+{
+    // QCommandLineParser names argv[0], a path, in its first line.
+    QString help = parserHelp;
+    const qsizetype space = help.indexOf(QLatin1Char(' '), 7);
+    if (help.startsWith(QLatin1StringView("Usage: ")) && space > 0)
+        help.replace(0, space, QStringLiteral("Usage: gwb ") + command);
+    return help;
+}
+
 void print(const QString &text)
 {
     QTextStream out(stdout);

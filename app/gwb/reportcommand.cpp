@@ -57,12 +57,7 @@ std::optional<int> parseReportArgs(const QStringList &args, ReportArgs &out)
         return Usage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        // The parser names argv[0] (a path) in its first line; the command is what users type.
-        QString help = p.helpText();
-        const qsizetype space = help.indexOf(QLatin1Char(' '), 7);
-        if (help.startsWith(QLatin1StringView("Usage: ")) && space > 0)
-            help.replace(0, space, QStringLiteral("Usage: gwb report"));
-        print(help);
+        print(commandHelp(p.helpText(), QStringLiteral("report")));
         return Ok;
     }
     if (p.isSet(QStringLiteral("version"))) {
