@@ -33,6 +33,11 @@ step "gwb --version: $(gwb --version)"
 if [[ -x /usr/bin/gateway-workbench ]]; then
   out=$(QT_QPA_PLATFORM=offscreen timeout 60 gateway-workbench --version 2>&1) || fail "gateway-workbench --version: $out"
   step "gateway-workbench --version: $out"
+  # A real start of the window, offscreen: open the lab fixtures and render every view.
+  QT_QPA_PLATFORM=offscreen timeout 120 gateway-workbench --screenshots "$tmp/shots" --config-dump "$lab/nginx-T.txt" \
+      --access-log "$lab/access.log" --error-log "$lab/error.log" >/dev/null 2>&1 || fail "gateway-workbench did not start offscreen"
+  [[ $(find "$tmp/shots" -name '*.png' | wc -l) -ge 5 ]] || fail "gateway-workbench rendered no views"
+  step "gateway-workbench started offscreen and rendered $(find "$tmp/shots" -name '*.png' | wc -l) views"
   [[ -f /usr/share/applications/io.github.gatewayworkbench.GatewayWorkbench.desktop ]] || fail "no .desktop file"
 else
   step "no GUI in this package (built with GWB_BUILD_GUI=OFF)"

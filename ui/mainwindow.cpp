@@ -1,5 +1,10 @@
 #include "mainwindow.h"
 
+#include "report/report.h"
+#ifdef GWB_HAVE_REPORT_PDF
+#include "reportpdf.h"
+#endif
+
 #include "investigationloader.h"
 #include "investigationview.h"
 #include "labrunner.h"
@@ -11,6 +16,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileInfo>
+#include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -83,6 +89,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_bar, &MessageBar::cancelRequested, this, &MainWindow::cancelLoad);
     connect(m_bar, &MessageBar::retryRequested, this, &MainWindow::reload);
     createMenus();
+#ifdef GWB_HAVE_REPORT_PDF
+    installPdfReportWriter();
+#endif
     statusBar()->showMessage(tr("Open an nginx -T dump and its logs, this machine, or the practice lab."));
 }
 
@@ -96,6 +105,7 @@ void MainWindow::createMenus()
     file->addAction(tr("Open the practice &lab"), this, &MainWindow::openLab);
     file->addSeparator();
     file->addAction(tr("&Reload"), QKeySequence(Qt::Key_F5), this, &MainWindow::reload);
+    file->addAction(tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReportDialog);
     file->addAction(tr("&Close investigation"), QKeySequence(Qt::CTRL | Qt::Key_W), this, &MainWindow::closeInvestigation);
     file->addSeparator();
     file->addAction(tr("&Preferences…"), this, [this] {
@@ -197,6 +207,7 @@ void MainWindow::reload()
 void MainWindow::closeInvestigation()
 {
     cancelLoad();
+    m_session.reset();
     m_view->setSession(nullptr);
     m_stack->setCurrentWidget(m_welcome);
     m_welcome->refreshRecent();
@@ -211,8 +222,32 @@ void MainWindow::cancelLoad()
         m_bar->showInfo(tr("Cancelled."));
 }
 
+void MainWindow::exportReportDialog()
+{
+    if (!m_session) {
+        m_bar->showInfo(tr("Open an investigation first; the report describes what is on screen."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("gateway-workbench-report.html"),
+                                                      tr("Self-contained HTML (*.html);;PDF (*.pdf)"));
+    if (!path.isEmpty() && exportReport(path))
+        m_bar->showInfo(tr("Report written to %1 (client addresses, cookies, credentials and query strings redacted).").arg(path));
+}
+
+bool MainWindow::exportReport(const QString &path)
+{
+    if (!m_session)
+        return false;
+    if (auto written = writeReport(path, m_session->investigation, m_session->result, ReportOptions{}); !written) {
+        m_bar->showError(tr("The report could not be written."), written.error().message);
+        return false;
+    }
+    return true;
+}
+
 void MainWindow::onLoaded(const SessionPtr &session)
 {
+    m_session = session;
     m_bar->dismiss();
     const bool first = !m_view->session();
     m_view->setSession(session);

@@ -30,6 +30,10 @@ public:
     void closeInvestigation();
     void cancelLoad();
     void restoreLayout();
+    // Writes the report of the open investigation (HTML or PDF by the file's suffix, redacted); errors go to
+    // the message bar. False when nothing is open or writing failed.
+    bool exportReport(const QString &path);
+    void exportReportDialog();
 
     bool isBusy() const;
     InvestigationView *investigationView() const { return m_view; }
@@ -55,6 +59,7 @@ private:
     MessageBar *m_bar = nullptr;
     InvestigationLoader *m_loader = nullptr;
     LabRunner *m_lab = nullptr;
+    SessionPtr m_session; // the investigation on screen, for exports
     LocalInputs m_lastInputs;
     bool m_lastFromLab = false;
     bool m_hasLast = false;
