@@ -99,6 +99,15 @@ void TimelineView::selectRange(TimeMs from, TimeMs to)
     m_selection->setTimeRange(from, to);
 }
 
+// QChartView::setChart() hands the previous chart back without deleting it: every zoom would leak one.
+void TimelineView::showChart(QChart *chart)
+{
+    QChart *previous = m_chartView->chart();
+    m_chartView->setChart(chart);
+    if (previous != chart)
+        delete previous;
+}
+
 void TimelineView::rebuild()
 {
     auto *chart = new QChart;
@@ -112,7 +121,7 @@ void TimelineView::rebuild()
     m_bins.clear();
     if (!m_session || m_session->timeline.isEmpty() || m_to <= m_from) {
         chart->setTitle(tr("No timed events in this investigation"));
-        m_chartView->setChart(chart);
+        showChart(chart);
         m_info->clear();
         return;
     }
@@ -156,7 +165,7 @@ void TimelineView::rebuild()
     y->applyNiceNumbers();
     addLineSeries(chart, x);
     addMarkers(chart, x, y, maxY);
-    m_chartView->setChart(chart);
+    showChart(chart);
 
     std::uint64_t failures = 0, requests = 0;
     for (const TimelineBin &b : m_bins) {
@@ -200,6 +209,8 @@ void TimelineView::addCauseSeries(QChart *chart, QDateTimeAxis *x, QValueAxis *y
             maxY = std::max(maxY, top);
         }
         auto *area = new QAreaSeries(upper, lower);
+        upper->setParent(area); // QAreaSeries does not own its boundaries
+        lower->setParent(area);
         area->setName(QString(causeId(static_cast<Cause>(c))));
         const QColor color = causeColor(static_cast<Cause>(c));
         area->setColor(color);
@@ -268,6 +279,8 @@ void TimelineView::addMarkers(QChart *chart, QDateTimeAxis *x, QValueAxis *y, st
         lower->append(a, 0);
         lower->append(b, 0);
         auto *band = new QAreaSeries(upper, lower);
+        upper->setParent(band); // QAreaSeries does not own its boundaries
+        lower->setParent(band);
         QColor c = palette().color(QPalette::Highlight);
         c.setAlpha(50);
         band->setColor(c);

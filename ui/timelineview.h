@@ -37,6 +37,7 @@ public:
 
 private:
     void rebuild();
+    void showChart(QChart *chart);
     void addCauseSeries(QChart *chart, QDateTimeAxis *x, QValueAxis *y, std::uint32_t &maxY);
     void addLineSeries(QChart *chart, QDateTimeAxis *x);
     void addMarkers(QChart *chart, QDateTimeAxis *x, QValueAxis *y, std::uint32_t maxY);
