@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "inputoptions.h"
 
 #include "common/wallclock.h"
 #include "diagnosis/diagnoser.h"
@@ -37,20 +38,12 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
         "logs it names (default: the last 2 hours of the host's clock). --bundle reads what `gwb collect` wrote."));
     p.addHelpOption();
     p.addVersionOption();
-    const QCommandLineOption dump(QStringLiteral("config-dump"), QStringLiteral("Output of `nginx -T`."), QStringLiteral("FILE"));
-    const QCommandLineOption conf(QStringLiteral("config"), QStringLiteral("nginx.conf on disk (includes are followed)."), QStringLiteral("FILE"));
-    const QCommandLineOption prefix(QStringLiteral("prefix"), QStringLiteral("nginx prefix for relative paths (default: the directory of --config)."), QStringLiteral("DIR"));
-    const QCommandLineOption access(QStringLiteral("access-log"), QStringLiteral("Access log to read (repeatable; .gz allowed)."), QStringLiteral("FILE"));
-    const QCommandLineOption errorLog(QStringLiteral("error-log"), QStringLiteral("Error log to read (repeatable; .gz allowed)."), QStringLiteral("FILE"));
-    const QCommandLineOption logFormat(QStringLiteral("log-format"), QStringLiteral("log_format name for every access log (default: the one the config declares for the file, else combined)."), QStringLiteral("NAME"));
-    const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("Start of the window: \"2026-11-24 10:00\" or a duration back from now (30m, 2h, 1d). Log times are the nginx host's wall clock."), QStringLiteral("TIME"));
-    const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("End of the window, same forms as --since."), QStringLiteral("TIME"));
+    const InputOptions inputOptions;
+    inputOptions.addTo(p);
     const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("text (default) or json (schema gwb.diagnosis/1)."), QStringLiteral("FORMAT"), QStringLiteral("text"));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE"));
-    const QCommandLineOption evidence(QStringLiteral("evidence"), QStringLiteral("Evidence lines per finding (default 5)."), QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption report(QStringLiteral("report"), QStringLiteral("Also write a report people can read: FILE.html or FILE.pdf (client addresses, cookies, Authorization headers and query strings redacted; use `gwb report` to keep them)."), QStringLiteral("FILE"));
-    p.addOptions({dump, conf, prefix, access, errorLog, logFormat, since, until, format, output, evidence, threads, report});
+    p.addOptions({format, output, report});
     const TargetOptions targetOptions;
     targetOptions.addTo(p, true);
 
@@ -71,14 +64,10 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
                              "and --error-log").arg(p.positionalArguments().first()));
         return Usage;
     }
-    if (p.isSet(dump) && p.isSet(conf)) {
-        error(QStringLiteral("give either --config-dump or --config, not both"));
-        return Usage;
-    }
     if (auto stop = readTargetChoice(p, targetOptions, out.target))
         return *stop;
-    const bool localInputs = p.isSet(dump) || p.isSet(conf) || p.isSet(access) || p.isSet(errorLog);
-    if (out.target.any() && (localInputs || p.isSet(prefix) || p.isSet(logFormat))) {
+    const bool localInputs = inputOptions.anyInputSet(p);
+    if (out.target.any() && inputOptions.anyFileOptionSet(p)) {
         error(QStringLiteral("--ssh, --local and --bundle bring their own config and logs; leave out --config-dump, "
                              "--config, --prefix, --access-log, --error-log and --log-format"));
         return Usage;
@@ -93,34 +82,8 @@ std::optional<int> parseArgs(const QStringList &args, DiagnoseArgs &out)
         error(QStringLiteral("unknown --format \"%1\"; use text or json").arg(out.format));
         return Usage;
     }
-    bool ok = false;
-    out.options.evidencePerFinding = p.value(evidence).toInt(&ok);
-    if (!ok || out.options.evidencePerFinding < 0) {
-        error(QStringLiteral("--evidence takes a whole number, not \"%1\"").arg(p.value(evidence)));
-        return Usage;
-    }
-    out.inputs.threads = p.value(threads).toInt(&ok);
-    if (!ok || out.inputs.threads < 0) {
-        error(QStringLiteral("--threads takes a whole number, not \"%1\"").arg(p.value(threads)));
-        return Usage;
-    }
-    const TimeMs now = nowWallClockMs();
-    for (const auto &[opt, target] : {std::pair{&since, &out.inputs.since}, std::pair{&until, &out.inputs.until}}) {
-        if (!p.isSet(*opt))
-            continue;
-        auto t = parseWindowBound(p.value(*opt), now);
-        if (!t) {
-            error(QStringLiteral("--%1: %2").arg(opt->names().first(), t.error().message));
-            return Usage;
-        }
-        *target = t.value();
-    }
-    out.inputs.configDump = p.value(dump);
-    out.inputs.configFile = p.value(conf);
-    out.inputs.prefix = p.value(prefix);
-    out.inputs.accessLogs = p.values(access);
-    out.inputs.errorLogs = p.values(errorLog);
-    out.inputs.accessFormat = p.value(logFormat);
+    if (auto stop = inputOptions.read(p, out.inputs, out.options.evidencePerFinding))
+        return *stop;
     out.output = p.value(output);
     out.report = p.value(report);
     return std::nullopt;

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "inputoptions.h"
 #include "reportcommand.h"
 
 #include "common/wallclock.h"
@@ -32,25 +33,16 @@ std::optional<int> parseReportArgs(const QStringList &args, ReportArgs &out)
         "pseudonyms (client-1, client-2, ...), and cookies, Authorization headers and query strings are hidden."));
     p.addHelpOption();
     p.addVersionOption();
-    const QCommandLineOption dump(QStringLiteral("config-dump"), QStringLiteral("Output of `nginx -T`."), QStringLiteral("FILE"));
-    const QCommandLineOption conf(QStringLiteral("config"), QStringLiteral("nginx.conf on disk (includes are followed)."), QStringLiteral("FILE"));
-    const QCommandLineOption prefix(QStringLiteral("prefix"), QStringLiteral("nginx prefix for relative paths (default: the directory of --config)."), QStringLiteral("DIR"));
-    const QCommandLineOption access(QStringLiteral("access-log"), QStringLiteral("Access log to read (repeatable; .gz allowed)."), QStringLiteral("FILE"));
-    const QCommandLineOption errorLog(QStringLiteral("error-log"), QStringLiteral("Error log to read (repeatable; .gz allowed)."), QStringLiteral("FILE"));
-    const QCommandLineOption logFormat(QStringLiteral("log-format"), QStringLiteral("log_format name for every access log."), QStringLiteral("NAME"));
-    const QCommandLineOption since(QStringLiteral("since"), QStringLiteral("Start of the window: \"2026-11-24 10:00\" or a duration back from now (30m, 2h, 1d)."), QStringLiteral("TIME"));
-    const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("End of the window, same forms as --since."), QStringLiteral("TIME"));
+    const InputOptions inputOptions;
+    inputOptions.addTo(p);
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Report file: FILE.html or FILE.pdf (required)."), QStringLiteral("FILE"));
     const QCommandLineOption title(QStringLiteral("title"), QStringLiteral("Title of the report."), QStringLiteral("TEXT"));
-    const QCommandLineOption evidence(QStringLiteral("evidence"), QStringLiteral("Evidence lines per finding (default 5)."), QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption keepIps(QStringLiteral("no-redact-ips"), QStringLiteral("Keep client addresses in evidence lines."));
     const QCommandLineOption keepQuery(QStringLiteral("keep-query"), QStringLiteral("Keep query strings in URIs and referrers."));
     const QCommandLineOption keepCookies(QStringLiteral("keep-cookies"), QStringLiteral("Keep cookie values."));
     const QCommandLineOption keepAuth(QStringLiteral("keep-authorization"), QStringLiteral("Keep Authorization headers and URL credentials."));
     const QCommandLineOption noRedact(QStringLiteral("no-redact"), QStringLiteral("Keep everything (all four of the above)."));
-    p.addOptions({dump, conf, prefix, access, errorLog, logFormat, since, until, output, title, evidence, threads, keepIps,
-                  keepQuery, keepCookies, keepAuth, noRedact});
+    p.addOptions({output, title, keepIps, keepQuery, keepCookies, keepAuth, noRedact});
 
     if (!p.parse(args)) {
         error(p.errorText() + QStringLiteral("; run 'gwb report --help'"));
@@ -69,11 +61,7 @@ std::optional<int> parseReportArgs(const QStringList &args, ReportArgs &out)
                              "and --error-log, the report file with --output").arg(p.positionalArguments().first()));
         return Usage;
     }
-    if (p.isSet(dump) && p.isSet(conf)) {
-        error(QStringLiteral("give either --config-dump or --config, not both"));
-        return Usage;
-    }
-    if (!p.isSet(dump) && !p.isSet(conf) && !p.isSet(access) && !p.isSet(errorLog)) {
+    if (!inputOptions.anyInputSet(p)) {
         error(QStringLiteral("nothing to read; give --config-dump FILE (output of nginx -T), --config FILE, or logs "
                              "with --access-log/--error-log"));
         return Usage;
@@ -88,29 +76,9 @@ std::optional<int> parseReportArgs(const QStringList &args, ReportArgs &out)
         error(QStringLiteral("cannot tell the report format from \"%1\"; name the file .html or .pdf").arg(out.output));
         return Usage;
     }
-    bool ok = false;
-    out.diagnose.evidencePerFinding = p.value(evidence).toInt(&ok);
-    if (!ok || out.diagnose.evidencePerFinding < 0) {
-        error(QStringLiteral("--evidence takes a whole number, not \"%1\"").arg(p.value(evidence)));
-        return Usage;
-    }
+    if (auto stop = inputOptions.read(p, out.inputs, out.diagnose.evidencePerFinding))
+        return *stop;
     out.report.maxEvidencePerFinding = out.diagnose.evidencePerFinding;
-    out.inputs.threads = p.value(threads).toInt(&ok);
-    if (!ok || out.inputs.threads < 0) {
-        error(QStringLiteral("--threads takes a whole number, not \"%1\"").arg(p.value(threads)));
-        return Usage;
-    }
-    const TimeMs now = nowWallClockMs();
-    for (const auto &[opt, target] : {std::pair{&since, &out.inputs.since}, std::pair{&until, &out.inputs.until}}) {
-        if (!p.isSet(*opt))
-            continue;
-        auto t = parseWindowBound(p.value(*opt), now);
-        if (!t) {
-            error(QStringLiteral("--%1: %2").arg(opt->names().first(), t.error().message));
-            return Usage;
-        }
-        *target = t.value();
-    }
     const bool all = p.isSet(noRedact);
     out.report.redaction.clientIps = !(all || p.isSet(keepIps));
     out.report.redaction.queryStrings = !(all || p.isSet(keepQuery));
@@ -118,12 +86,6 @@ std::optional<int> parseReportArgs(const QStringList &args, ReportArgs &out)
     out.report.redaction.authorization = !(all || p.isSet(keepAuth));
     if (p.isSet(title))
         out.report.title = p.value(title);
-    out.inputs.configDump = p.value(dump);
-    out.inputs.configFile = p.value(conf);
-    out.inputs.prefix = p.value(prefix);
-    out.inputs.accessLogs = p.values(access);
-    out.inputs.errorLogs = p.values(errorLog);
-    out.inputs.accessFormat = p.value(logFormat);
     return std::nullopt;
 }
 
