@@ -32,7 +32,8 @@ public:
                                                 QFile::ExeOther); // nobody's workers must reach the state dir
         QString last;
         for (int attempt = 0; attempt < 10; ++attempt) {
-            const int base = 30000 + int(QRandomGenerator::global()->bounded(2000)) * 14;
+            // 10000–19999: below the kernel's ephemeral ports (32768+) and apart from the test sshd (20000–31999).
+            const int base = 10000 + int(QRandomGenerator::global()->bounded(700)) * 14;
             if (!portsFree(base, 14))
                 continue;
             QProcess p;

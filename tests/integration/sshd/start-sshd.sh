@@ -42,7 +42,9 @@ else
 fi
 
 for attempt in $(seq 1 40); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    # Below the kernel's ephemeral range (32768+ on Linux), where the tests' own outgoing connections would
+    # otherwise take the port between our pick and sshd's bind.
+    port=$((20000 + RANDOM % 12000))
     cat >"$dir/sshd_config" <<CONF
 # Throwaway sshd for Gateway Workbench integration tests — loopback only, keys only.
 Port $port
@@ -70,14 +72,20 @@ MaxStartups 100
 MaxSessions 100
 LogLevel VERBOSE
 CONF
-    rm -f "$dir/sshd.pid"
-    # Without -D sshd binds first, then daemonizes: a port in use is an immediate non-zero exit.
+    rm -f "$dir/sshd.pid" "$dir/sshd.log"
+    # A port in use usually makes sshd exit non-zero at once; sometimes it has already daemonized, and then
+    # only its log and the missing pid file tell. Both mean: try another port.
     if "$sshd" -f "$dir/sshd_config" -E "$dir/sshd.log"; then
         for _ in $(seq 1 100); do
             [[ -s $dir/sshd.pid ]] && break
+            grep -qiE 'address already in use|cannot bind' "$dir/sshd.log" 2>/dev/null && break
             sleep 0.05
         done
-        [[ -s $dir/sshd.pid ]] || { echo "start-sshd: sshd wrote no pid file; see $dir/sshd.log" >&2; exit 1; }
+        if [[ ! -s $dir/sshd.pid ]]; then
+            grep -qiE 'address already in use|cannot bind' "$dir/sshd.log" 2>/dev/null && continue
+            echo "start-sshd: sshd wrote no pid file; see $dir/sshd.log" >&2
+            exit 1
+        fi
         printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")" >"$dir/known_hosts"
         echo "GWB_SSHD_PORT=$port"
         echo "GWB_SSHD_DIR=$dir"
