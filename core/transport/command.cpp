@@ -79,6 +79,17 @@ bool sudoMakesSense(RemoteCommand::Template t)
     case T::RunningMasters:
     case T::NginxVersion:
     case T::HostClock:
+    case T::WhichTools:
+    case T::ProcessList:
+    case T::HttpProbe:
+    case T::HttpProbeRaw:
+    case T::SocketSummary:
+    case T::TimeWaitCount:
+    case T::SeLinuxState:
+    case T::ResolveName:
+    case T::TlsProbe:
+    case T::ProcessUnit:
+    case T::UnitState:
         return false;
     default:
         return true;
@@ -160,6 +171,8 @@ RemoteCommand RemoteCommand::withSudo(SudoUse sudo) const
 
 Result<QByteArray> RemoteCommand::render() const
 {
+    if (m_template >= Template::WhichTools)
+        return renderProbe();
     QByteArray out = m_sudo ? QByteArray("sudo -n --") : QByteArray();
     Result<void> ok;
     switch (m_template) {
@@ -244,6 +257,8 @@ Result<QByteArray> RemoteCommand::render() const
         out += " test -r";
         ok = appendPath(out, m_args.value(0));
         break;
+    default: // the probes, rendered above
+        return Error{Error::Kind::Internal, QStringLiteral("unhandled command template")};
     }
     if (!ok)
         return ok.error();
@@ -252,6 +267,8 @@ Result<QByteArray> RemoteCommand::render() const
 
 QString RemoteCommand::label() const
 {
+    if (m_template >= Template::WhichTools)
+        return m_sudo ? probeLabel() + QStringLiteral(" (sudo)") : probeLabel();
     const QString arg = QString::fromUtf8(m_args.value(0));
     QString text;
     switch (m_template) {
@@ -296,6 +313,8 @@ QString RemoteCommand::label() const
         break;
     case Template::HostClock:
         text = QStringLiteral("read the host clock");
+        break;
+    default:
         break;
     }
     return m_sudo ? text + QStringLiteral(" (sudo)") : text;

@@ -40,6 +40,28 @@ public:
         TestReadable,   // test -r FILE (exit status 0 = readable)
         ReadRange,      // tail -c +OFFSET+1 -- FILE | head -c LENGTH
         HostClock,      // date '+%s %z' (the host's Unix time and UTC offset)
+        // Probes of the guided checks (rendered in probecommands.cpp); all read-only and bounded in time.
+        WhichTools,       // for t in NAMES: "NAME yes|no" (command -v)
+        ProcessList,      // ps -eo pid=,ppid=,user=,args=
+        HttpProbe,        // curl a URL the way nginx would reach the peer (Host header, SNI)
+        HttpProbeRaw,     // the same with bash /dev/tcp when curl is missing (plain HTTP only)
+        ListeningTcp,     // ss -ltnpH
+        SocketSummary,    // ss -s
+        TimeWaitCount,    // ss -tanH state time-wait | wc -l
+        StatPath,         // stat -c '%F|%U|%G|%a|%s' -- PATH (no -L: sockets and links as they are)
+        Namei,            // namei -l -- PATH
+        SeLinuxState,     // getenforce; getsebool httpd_can_network_connect httpd_can_network_relay
+        FirewallRules,    // nft list ruleset, or iptables -S (needs root: sudo -n)
+        ResolveName,      // getent ahosts NAME
+        TlsProbe,         // openssl s_client -brief -connect HOST:PORT [-servername SNI] </dev/null
+        ProcessUnit,      // ps -o unit= -p PID
+        UnitState,        // systemctl show -p ... -- UNIT
+        UnitJournal,      // journalctl -u UNIT -n N -p warning
+        KernelLog,        // journalctl -k -n 5000, else dmesg
+        FindFiles,        // find DIR/ -maxdepth N -type f -name GLOB -print0 (GLOB interpreted by find only)
+        ReadTail,         // tail -c N -- FILE
+        TcpdumpPort,      // timeout S tcpdump -nn -l -i any -c N 'tcp port P' (consent, sudo)
+        StraceSummary,    // timeout -s INT S strace -f -c -p PID (consent, sudo)
     };
 
     [[nodiscard]] static RemoteCommand id();
@@ -65,6 +87,52 @@ public:
     // The host's clock, to compare file mtimes (Unix time) with log times (the host's wall clock).
     [[nodiscard]] static RemoteCommand hostClock();
 
+    // --- probes of the guided checks -----------------------------------------------------------------------
+    // `names` must be plain tool names ([A-Za-z0-9._-]+); anything else is refused at render().
+    [[nodiscard]] static RemoteCommand whichTools(QByteArrayList names);
+    [[nodiscard]] static RemoteCommand processList();
+    // What nginx would do to reach a peer: connect to connectHost:port (IP or name; unix socket when
+    // socketPath is set), send Host: hostHeader and, for https, SNI `sni` (empty: none). Prints the response
+    // headers, then one line "gwb-probe code=... connect=... tls=... ttfb=... header=...". Bounded by timeoutSec.
+    struct HttpTarget
+    {
+        QByteArray scheme = "http"; // http or https
+        QByteArray connectHost;     // where to connect
+        int port = 80;
+        QByteArray socketPath;      // unix socket instead of host:port
+        QByteArray hostHeader;
+        QByteArray sni;
+        QByteArray path = "/";
+        int timeoutSec = 5;
+    };
+    [[nodiscard]] static RemoteCommand httpProbe(const HttpTarget &target);
+    // bash /dev/tcp fallback (plain HTTP over TCP only): prints the first 64 KiB of the response.
+    [[nodiscard]] static RemoteCommand httpProbeRaw(const HttpTarget &target);
+    [[nodiscard]] static RemoteCommand listeningTcp();
+    [[nodiscard]] static RemoteCommand socketSummary();
+    [[nodiscard]] static RemoteCommand timeWaitCount();
+    [[nodiscard]] static RemoteCommand statPath(QByteArray path);
+    [[nodiscard]] static RemoteCommand namei(QByteArray path);
+    [[nodiscard]] static RemoteCommand seLinuxState();
+    enum class Firewall : std::uint8_t { Nft, Iptables };
+    [[nodiscard]] static RemoteCommand firewallRules(Firewall tool);
+    [[nodiscard]] static RemoteCommand resolveName(QByteArray name);
+    [[nodiscard]] static RemoteCommand tlsProbe(QByteArray host, int port, QByteArray sni, int timeoutSec);
+    [[nodiscard]] static RemoteCommand processUnit(qint64 pid);
+    [[nodiscard]] static RemoteCommand unitState(QByteArray unit);
+    [[nodiscard]] static RemoteCommand unitJournal(QByteArray unit, int lines);
+    enum class KernelSource : std::uint8_t { Journal, Dmesg };
+    [[nodiscard]] static RemoteCommand kernelLog(KernelSource source);
+    // Files under dir (depth ≤ maxDepth) whose name matches the glob `pattern` (find's -name, never the
+    // shell's). NUL-separated output, like listRotated.
+    [[nodiscard]] static RemoteCommand findFiles(QByteArray dir, QByteArray pattern, int maxDepth);
+    // The last `bytes` bytes of a file.
+    [[nodiscard]] static RemoteCommand readTail(QByteArray path, quint64 bytes);
+    // Captures: only run with consent; seconds and packets are clamped (1..30 s, 1..2000 packets). `host`
+    // narrows the filter when it is an IP literal (anything else is left out of the filter).
+    [[nodiscard]] static RemoteCommand tcpdumpPort(int port, QByteArray host, int seconds, int packets);
+    [[nodiscard]] static RemoteCommand straceSummary(qint64 pid, int seconds);
+
     // The same command behind `sudo -n --` when `sudo` is Allowed. Templates that gain nothing from root
     // (id, sudo check, discovery) ignore it.
     [[nodiscard]] RemoteCommand withSudo(SudoUse sudo) const;
@@ -79,6 +147,8 @@ public:
 
 private:
     RemoteCommand(Template t, QByteArrayList args, quint64 number = 0);
+    Result<QByteArray> renderProbe() const; // probecommands.cpp
+    QString probeLabel() const;
 
     Template m_template;
     QByteArrayList m_args; // data only: quoted one by one in render()
