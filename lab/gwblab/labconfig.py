@@ -87,13 +87,19 @@ def user_directive(account):
     return f"user {account['user']} {account['group']};   # root lab: unprivileged workers"
 
 
-def write_state(state, port_base, run_dir, temporary, account):
-    """Write nginx.conf and lab.json (what status/traffic/down need to know later)."""
+def write_state(state, port_base, run_dir, temporary, account, conf_text=None, extra=None):
+    """Write nginx.conf and lab.json (what status/traffic/down need to know later).
+
+    conf_text replaces the config rendered from nginx.conf.in (practice mode); extra adds
+    keys to lab.json.
+    """
     os.makedirs(layout.logs_dir(state), exist_ok=True)
     with open(layout.conf_path(state), "w") as f:
-        f.write(render_conf(port_base, state, run_dir, account))
+        f.write(conf_text if conf_text is not None else
+                render_conf(port_base, state, run_dir, account))
     info = {"port_base": port_base, "run_dir": run_dir, "run_dir_is_temporary": temporary,
             "worker_user": account["user"] if account else None}
+    info.update(extra or {})
     with open(layout.lab_json_path(state), "w") as f:
         json.dump(info, f, indent=2)
         f.write("\n")

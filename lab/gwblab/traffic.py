@@ -62,15 +62,19 @@ def describe(data):
     return parts[1].decode("latin-1") if len(parts) > 1 else "bad status line"
 
 
-def run(port_base, rounds, report=print):
-    """Send `rounds` rounds over every location; return {location: [outcomes]}."""
+def run(port_base, rounds, report=print, plan=None):
+    """Send `rounds` rounds over every location; return {location: [outcomes]}.
+
+    plan: [(location, requests)] to send instead of the lab's scenarios (practice mode).
+    """
     rounds = max(1, min(rounds, MAX_ROUNDS))
     port = layout.port(port_base, "nginx")
-    outcomes = {scenario.location: [] for scenario in SCENARIOS}
+    plan = plan or [(scenario.location, scenario.requests) for scenario in SCENARIOS]
+    outcomes = {location: [] for location, _ in plan}
     for _ in range(rounds):
-        for scenario in SCENARIOS:
-            for request in scenario.requests:
-                outcomes[scenario.location].append(send_safely(port, scenario.location, request))
+        for location, requests in plan:
+            for request in requests:
+                outcomes[location].append(send_safely(port, location, request))
     time.sleep(0.3)  # let nginx finish logging the 499 of the client that hung up last
     for location, seen in outcomes.items():
         report(f"  {location:<20} {', '.join(seen)}")
