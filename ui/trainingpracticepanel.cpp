@@ -181,6 +181,7 @@ void TrainingPracticePanel::startRound()
 
 void TrainingPracticePanel::stopLab()
 {
+    m_runner->cancel(); // a start still running would otherwise refuse the stop; `down` cleans up after it
     m_runner->stop();
     updateButtons();
 }

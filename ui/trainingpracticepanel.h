@@ -32,6 +32,7 @@ public:
     void setScenarios(std::vector<PracticeScenario> scenarios) { m_scenarios = std::move(scenarios); }
     void setMastered(const QSet<QString> &ids) { m_mastered = ids; }
     bool roundOpen() const { return m_round.has_value() && !m_scored; }
+    bool labMayBeUp() const { return m_labMayBeUp; }
 
     void startRound();
     void submit();

@@ -3,6 +3,7 @@
 #include "traininglessonview.h"
 #include "trainingpracticepanel.h"
 
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -231,7 +232,7 @@ void TrainingWindow::refreshProgress()
     m_summary->setText(
         tr("<h3>%1</h3><p><b>Lessons completed:</b> %2 of %3%4</p>"
            "<p><b>Predictions:</b> %5 right, %6 wrong (first answers only)</p>"
-           "<p><b>Practice:</b> %7 rounds, %8 right, %9 points in all</p>"
+           "<p><b>Practice rounds:</b> %7 played, %8 right, %9 points in all</p>"
            "<p><small>Kept in %10</small></p>")
             .arg(m_progress.trainee.toHtmlEscaped(), QString::number(m_progress.lessonsCompleted.size()),
                  QString::number(m_content.lessons.size()),
@@ -266,6 +267,13 @@ void TrainingWindow::save()
     if (const Result<void> saved = m_store.save(m_progress); !saved)
         m_problems->setText(tr("⚠ Progress not saved: %1").arg(saved.error().message.toHtmlEscaped()));
     refreshProgress();
+}
+
+void TrainingWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_practice->labMayBeUp())
+        m_practice->stopLab();
+    QWidget::closeEvent(event);
 }
 
 } // namespace gwb

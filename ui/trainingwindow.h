@@ -43,6 +43,9 @@ public:
     bool openLesson(const QString &lessonId);
     QTabWidget *tabs() const { return m_tabs; }
 
+protected:
+    void closeEvent(QCloseEvent *event) override; // stops a practice lab that is still up
+
 signals:
     // "Open in the workbench" on the Practice tab: the lead's main window opens these files.
     void investigateRequested(const gwb::LocalInputs &inputs);
