@@ -113,6 +113,32 @@ private slots:
         QCOMPARE(fromLab, practiceLabScenarios());
     }
 
+    // The examples in docs/training.md are what seniors copy: they must validate too.
+    void theDocumentedExamplesValidate()
+    {
+        QFile doc(QStringLiteral(GWB_SOURCE_DIR "/docs/training.md"));
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        const QStringList blocks = QString::fromUtf8(doc.readAll()).split(QStringLiteral("```"));
+        int examples = 0;
+        for (qsizetype i = 1; i < blocks.size(); i += 2) {
+            const QString block = blocks.at(i).mid(blocks.at(i).indexOf(QLatin1Char('\n')) + 1);
+            if (!block.startsWith(QStringLiteral("id: ")))
+                continue;
+            const QString id = block.mid(4, block.indexOf(QLatin1Char('\n')) - 4);
+            const bool scenario = block.contains(QStringLiteral("\nlab: "));
+            const QString name = id + (scenario ? QStringLiteral(".scenario") : QStringLiteral(".lesson"));
+            const QString problems =
+                scenario
+                    ? (parsePracticeScenario(block, name).ok()
+                           ? QString()
+                           : parsePracticeScenario(block, name).error().message)
+                    : (parseLesson(block, name).ok() ? QString() : parseLesson(block, name).error().message);
+            QVERIFY2(problems.isEmpty(), qPrintable(problems));
+            ++examples;
+        }
+        QCOMPARE(examples, 2);
+    }
+
     void parsesTheStructure()
     {
         const Result<Lesson> r =
