@@ -17,6 +17,8 @@ build_pkgs=(
 test_pkgs=(
   # practice lab and integration tests: a real nginx, a real sshd, small backends in python
   nginx-core openssh-server openssh-client python3 openssl curl iproute2 procps
+  # guided checks: captures with consent (tcpdump, strace) in the integration tests
+  tcpdump strace
   # fuzzing and sanitizers with clang
   clang libclang-rt-14-dev
   # looking at what we render: offscreen/Xvfb screenshots, PDF checks (pdftotext, pdftoppm). Chromium, for

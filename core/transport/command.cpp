@@ -90,6 +90,8 @@ bool sudoMakesSense(RemoteCommand::Template t)
     case T::TlsProbe:
     case T::ProcessUnit:
     case T::UnitState:
+    case T::UserGroups:
+    case T::TcpConnect:
         return false;
     default:
         return true;

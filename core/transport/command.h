@@ -62,6 +62,8 @@ public:
         ReadTail,         // tail -c N -- FILE
         TcpdumpPort,      // timeout S tcpdump -nn -l -i any -c N 'tcp port P' (consent, sudo)
         StraceSummary,    // timeout -s INT S strace -f -c -p PID (consent, sudo)
+        UserGroups,       // id -Gn -- USER
+        TcpConnect,       // timeout T bash -c 'exec 3<>/dev/tcp/HOST/PORT' (connect only, sends nothing)
     };
 
     [[nodiscard]] static RemoteCommand id();
@@ -132,6 +134,10 @@ public:
     // narrows the filter when it is an IP literal (anything else is left out of the filter).
     [[nodiscard]] static RemoteCommand tcpdumpPort(int port, QByteArray host, int seconds, int packets);
     [[nodiscard]] static RemoteCommand straceSummary(qint64 pid, int seconds);
+    // The groups of a user (the nginx worker user, to judge socket permissions).
+    [[nodiscard]] static RemoteCommand userGroups(QByteArray user);
+    // Opens a TCP connection and closes it without sending a byte (for peers that do not speak HTTP).
+    [[nodiscard]] static RemoteCommand tcpConnect(QByteArray host, int port, int timeoutSec);
 
     // The same command behind `sudo -n --` when `sudo` is Allowed. Templates that gain nothing from root
     // (id, sudo check, discovery) ignore it.
@@ -142,6 +148,8 @@ public:
     // The text for `sh -c` / the SSH exec request, or why it cannot be built (NUL byte, empty path,
     // refused nginx binary).
     [[nodiscard]] Result<QByteArray> render() const;
+    // Whether the template is a traffic capture (needs the user's consent).
+    bool isCapture() const { return m_template == Template::TcpdumpPort || m_template == Template::StraceSummary; }
     // Short human description for progress and error messages, e.g. "read /var/log/nginx/error.log".
     QString label() const;
 

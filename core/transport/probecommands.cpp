@@ -161,6 +161,18 @@ RemoteCommand RemoteCommand::straceSummary(qint64 pid, int seconds)
     return c;
 }
 
+RemoteCommand RemoteCommand::userGroups(QByteArray user)
+{
+    return {Template::UserGroups, {std::move(user)}};
+}
+
+RemoteCommand RemoteCommand::tcpConnect(QByteArray host, int port, int timeoutSec)
+{
+    RemoteCommand c{Template::TcpConnect, {std::move(host)}, quint64(clampInt(port, 1, 65535))};
+    c.m_length = quint64(clampInt(timeoutSec, 1, 60));
+    return c;
+}
+
 Result<QByteArray> RemoteCommand::renderProbe() const
 {
     const QByteArray sudo = m_sudo ? QByteArray("sudo -n -- ") : QByteArray();
@@ -351,6 +363,25 @@ Result<QByteArray> RemoteCommand::renderProbe() const
         return QByteArray(sudo + "timeout " + QByteArray::number(seconds) + " tcpdump -nn -l -i any -s 128 -c " +
                QByteArray::number(packets) + ' ' + *f);
     }
+    case Template::TcpConnect: {
+        if (arg0.isEmpty())
+            return Error::input(QStringLiteral("no peer address was given for the connect probe"));
+        auto h = quoted(arg0);
+        if (!h)
+            return h.error();
+        // Fixed script; host and port arrive as positional parameters.
+        return QByteArray("timeout " + QByteArray::number(m_length) +
+                          " bash -c 'exec 3<>\"/dev/tcp/$1/$2\" && echo connected' gwb-probe " + *h + ' ' +
+                          QByteArray::number(m_number));
+    }
+    case Template::UserGroups: {
+        if (arg0.isEmpty() || arg0.startsWith('-'))
+            return Error::input(QStringLiteral("refusing the user name \"%1\"").arg(QString::fromUtf8(arg0)));
+        auto u = quoted(arg0);
+        if (!u)
+            return u.error();
+        return QByteArray("id -Gn -- " + *u);
+    }
     case Template::StraceSummary:
         return QByteArray(sudo + "timeout -s INT " + QByteArray::number(m_length) + " strace -f -c -p " +
                QByteArray::number(m_number));
@@ -412,6 +443,10 @@ QString RemoteCommand::probeLabel() const
             .arg(m_number)
             .arg(m_length >> 16)
             .arg(m_length & 0xffff);
+    case Template::TcpConnect:
+        return QStringLiteral("TCP connect to %1:%2").arg(arg).arg(m_number);
+    case Template::UserGroups:
+        return QStringLiteral("groups of %1").arg(arg);
     case Template::StraceSummary:
         return QStringLiteral("trace system calls of pid %1 for %2 s").arg(m_number).arg(m_length);
     default:

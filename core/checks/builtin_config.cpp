@@ -1,0 +1,4 @@
+#include "checks/builtins.h"
+namespace gwb {
+void addConfigChecks(CheckList &) {}
+} // namespace gwb
