@@ -5,20 +5,25 @@
 #include "reportpdf.h"
 #endif
 
+#include "connectdialog.h"
+#include "hostkeydialog.h"
 #include "investigationloader.h"
 #include "investigationview.h"
 #include "labrunner.h"
 #include "messagebar.h"
 #include "openfilesdialog.h"
 #include "preferences.h"
+#include "savedinvestigation.h"
+#include "secretstore.h"
 #include "welcomepage.h"
 
 #include <QApplication>
 #include <QCloseEvent>
-#include <QFileInfo>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -56,21 +61,35 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     m_loader = new InvestigationLoader(this);
     m_lab = new LabRunner(this);
+    m_collect = new CollectRunner(this);
+    m_saver = new InvestigationSaver(this);
+    m_secrets = new SecretStore(this);
+    m_prompts = new PromptPresenter(m_collect, this, m_secrets, this);
     const QString script = LabRunner::labScript();
-    m_welcome->setLabAvailable(!script.isEmpty(), tr("Not available: lab/gwb-lab was not found next to this program"));
+    m_welcome->setLabAvailable(!script.isEmpty(),
+                               tr("Not available: lab/gwb-lab was not found next to this program"));
 
     connect(m_welcome, &WelcomePage::openFilesRequested, this, &MainWindow::openFilesDialog);
     connect(m_welcome, &WelcomePage::openLocalRequested, this, &MainWindow::openLocalMachine);
     connect(m_welcome, &WelcomePage::openLabRequested, this, &MainWindow::openLab);
+    connect(m_welcome, &WelcomePage::connectRequested, this, &MainWindow::connectDialog);
+    connect(m_welcome, &WelcomePage::openBundleRequested, this, &MainWindow::openBundleDialog);
     connect(m_welcome, &WelcomePage::openRecentRequested, this, [this](const RecentEntry &e) {
-        if (e.lab)
+        switch (e.kind) {
+        case RecentEntry::Kind::Lab:
             openLab();
-        else
+            return;
+        case RecentEntry::Kind::Bundle:
+        case RecentEntry::Kind::Saved:
+            openBundle(e.path);
+            return;
+        case RecentEntry::Kind::Files:
             openInputs(e.inputs);
+            return;
+        }
     });
-    connect(m_loader, &InvestigationLoader::started, this, [this] {
-        m_bar->showProgress(tr("Reading the configuration and logs, classifying failures…"));
-    });
+    connect(m_loader, &InvestigationLoader::started, this,
+            [this] { m_bar->showProgress(tr("Reading the configuration and logs, classifying failures…")); });
     connect(m_loader, &InvestigationLoader::loaded, this, &MainWindow::onLoaded);
     connect(m_loader, &InvestigationLoader::failed, this, &MainWindow::onFailed);
     connect(m_loader, &InvestigationLoader::cancelled, this, [this] {
@@ -79,20 +98,24 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     connect(m_lab, &LabRunner::progress, this, [this](const QString &step) { m_bar->showProgress(step); });
     connect(m_lab, &LabRunner::failed, this, &MainWindow::onFailed);
-    connect(m_lab, &LabRunner::ready, this, [this](const QString &dump, const QStringList &access, const QStringList &error) {
-        LocalInputs in;
-        in.configDump = dump;
-        in.accessLogs = access;
-        in.errorLogs = error;
-        openInputs(in, true);
-    });
+    connect(m_lab, &LabRunner::ready, this,
+            [this](const QString &dump, const QStringList &access, const QStringList &error) {
+                LocalInputs in;
+                in.configDump = dump;
+                in.accessLogs = access;
+                in.errorLogs = error;
+                openInputs(in, true);
+            });
+    connectCollectRunner();
     connect(m_bar, &MessageBar::cancelRequested, this, &MainWindow::cancelLoad);
     connect(m_bar, &MessageBar::retryRequested, this, &MainWindow::reload);
     createMenus();
 #ifdef GWB_HAVE_REPORT_PDF
     installPdfReportWriter();
 #endif
-    statusBar()->showMessage(tr("Open an nginx -T dump and its logs, this machine, or the practice lab."));
+    statusBar()->showMessage(
+        tr("Connect to a server, open a bundle, an nginx -T dump and its logs, this machine, or "
+           "the practice lab."));
 }
 
 MainWindow::~MainWindow() = default;
@@ -100,13 +123,21 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Connect to a server…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this,
+                    &MainWindow::connectDialog);
     file->addAction(tr("&Open files…"), QKeySequence::Open, this, &MainWindow::openFilesDialog);
+    file->addAction(tr("Open &bundle…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                    &MainWindow::openBundleDialog);
     file->addAction(tr("Open this &machine"), this, &MainWindow::openLocalMachine);
     file->addAction(tr("Open the practice &lab"), this, &MainWindow::openLab);
     file->addSeparator();
+    file->addAction(tr("&Save investigation…"), QKeySequence::Save, this,
+                    &MainWindow::saveInvestigationDialog);
     file->addAction(tr("&Reload"), QKeySequence(Qt::Key_F5), this, &MainWindow::reload);
-    file->addAction(tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReportDialog);
-    file->addAction(tr("&Close investigation"), QKeySequence(Qt::CTRL | Qt::Key_W), this, &MainWindow::closeInvestigation);
+    file->addAction(tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &MainWindow::exportReportDialog);
+    file->addAction(tr("&Close investigation"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
+                    &MainWindow::closeInvestigation);
     file->addSeparator();
     file->addAction(tr("&Preferences…"), this, [this] {
         PreferencesDialog dialog(this);
@@ -127,9 +158,10 @@ void MainWindow::createMenus()
                         [this, i] { m_view->showTab(InvestigationView::Tab(i)); });
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
-        QMessageBox::about(this, tr("About Gateway Workbench"),
-                           tr("<b>Gateway Workbench %1</b><p>Finds out why nginx answers 502, 504 and 499.</p>")
-                               .arg(QStringLiteral(GWB_VERSION)));
+        QMessageBox::about(
+            this, tr("About Gateway Workbench"),
+            tr("<b>Gateway Workbench %1</b><p>Finds out why nginx answers 502, 504 and 499.</p>")
+                .arg(QStringLiteral(GWB_VERSION)));
     });
 }
 
@@ -157,14 +189,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 bool MainWindow::isBusy() const
 {
-    return m_loader->isRunning() || m_lab->isRunning();
+    return m_loader->isRunning() || m_lab->isRunning() || m_collect->isRunning() || m_saver->isRunning();
 }
 
 void MainWindow::openInputs(const LocalInputs &inputs, bool fromLab)
 {
-    m_lastInputs = inputs;
+    m_collect->cancel();
     m_lastFromLab = fromLab;
-    m_hasLast = true;
+    m_reload = [this, inputs, fromLab] { openInputs(inputs, fromLab); };
     DiagnoseOptions options;
     options.evidencePerFinding = Preferences::load().evidencePerFinding;
     m_loader->start(inputs, options);
@@ -176,7 +208,8 @@ void MainWindow::openFilesDialog()
     if (dialog.exec() != QDialog::Accepted)
         return;
     const LocalInputs in = dialog.inputs();
-    if (in.configDump.isEmpty() && in.configFile.isEmpty() && in.accessLogs.isEmpty() && in.errorLogs.isEmpty())
+    if (in.configDump.isEmpty() && in.configFile.isEmpty() && in.accessLogs.isEmpty() &&
+        in.errorLogs.isEmpty())
         return;
     openInputs(in);
 }
@@ -186,7 +219,8 @@ void MainWindow::openLocalMachine()
     LocalInputs in;
     in.configFile = QStringLiteral("/etc/nginx/nginx.conf");
     if (!QFileInfo(in.configFile).isReadable()) {
-        onFailed(tr("Cannot read %1: is nginx installed here, and may this user read its config?").arg(in.configFile));
+        onFailed(tr("Cannot read %1: is nginx installed here, and may this user read its config?")
+                     .arg(in.configFile));
         return;
     }
     openInputs(in);
@@ -200,17 +234,20 @@ void MainWindow::openLab()
 
 void MainWindow::reload()
 {
-    if (m_hasLast)
-        openInputs(m_lastInputs, m_lastFromLab);
+    if (m_reload)
+        m_reload();
 }
 
 void MainWindow::closeInvestigation()
 {
     cancelLoad();
     m_session.reset();
+    m_source.reset();
+    m_checks = {};
     m_view->setSession(nullptr);
     m_stack->setCurrentWidget(m_welcome);
     m_welcome->refreshRecent();
+    statusBar()->clearMessage();
     setWindowTitle(tr("Gateway Workbench"));
 }
 
@@ -218,7 +255,9 @@ void MainWindow::cancelLoad()
 {
     m_lab->cancel();
     m_loader->cancel();
-    if (!m_loader->isRunning() && m_bar->isShowingProgress())
+    m_collect->cancel();
+    m_saver->cancel();
+    if (!isBusy() && m_bar->isShowingProgress())
         m_bar->showInfo(tr("Cancelled."));
 }
 
@@ -228,24 +267,28 @@ void MainWindow::exportReportDialog()
         m_bar->showInfo(tr("Open an investigation first; the report describes what is on screen."));
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("gateway-workbench-report.html"),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export report"),
+                                                      QStringLiteral("gateway-workbench-report.html"),
                                                       tr("Self-contained HTML (*.html);;PDF (*.pdf)"));
     if (!path.isEmpty() && exportReport(path))
-        m_bar->showInfo(tr("Report written to %1 (client addresses, cookies, credentials and query strings redacted).").arg(path));
+        m_bar->showInfo(
+            tr("Report written to %1 (client addresses, cookies, credentials and query strings redacted).")
+                .arg(path));
 }
 
 bool MainWindow::exportReport(const QString &path)
 {
     if (!m_session)
         return false;
-    if (auto written = writeReport(path, m_session->investigation, m_session->result, ReportOptions{}); !written) {
+    if (auto written = writeReport(path, m_session->investigation, m_session->result, ReportOptions{});
+        !written) {
         m_bar->showError(tr("The report could not be written."), written.error().message);
         return false;
     }
     return true;
 }
 
-void MainWindow::onLoaded(const SessionPtr &session)
+void MainWindow::showSession(const SessionPtr &session, const QString &title, qint64 elapsedMs)
 {
     m_session = session;
     m_bar->dismiss();
@@ -254,12 +297,19 @@ void MainWindow::onLoaded(const SessionPtr &session)
     m_stack->setCurrentWidget(m_view);
     if (first)
         m_view->showTab(InvestigationView::Tab(Preferences::load().defaultTab));
-    setWindowTitle(tr("%1 — Gateway Workbench").arg(session->title()));
+    setWindowTitle(tr("%1 — Gateway Workbench").arg(title));
     statusBar()->showMessage(tr("%1 findings from %2 requests, loaded in %3 ms")
                                  .arg(session->result.findings.size())
                                  .arg(session->result.requests)
-                                 .arg(m_loader->elapsedMs()));
-    RecentInvestigations::add({session->inputs, m_lastFromLab});
+                                 .arg(elapsedMs));
+}
+
+void MainWindow::onLoaded(const SessionPtr &session)
+{
+    m_source.reset();
+    m_checks = {};
+    showSession(session, session->title(), m_loader->elapsedMs());
+    RecentInvestigations::add(m_lastFromLab ? RecentEntry::lab() : RecentEntry::files(session->inputs));
     emit sessionLoaded();
     emit idle();
 }
@@ -268,6 +318,188 @@ void MainWindow::onFailed(const QString &message)
 {
     m_bar->showError(message, message);
     emit idle();
+}
+
+void MainWindow::connectCollectRunner()
+{
+    connect(m_collect, &CollectRunner::started, this,
+            [this](const QString &what) { m_bar->showProgress(what); });
+    connect(m_collect, &CollectRunner::progress, this, [this](const CollectStatus &st) {
+        const QString size = st.bytes >= 10 * 1024 * 1024 ? tr("%1 MiB").arg(st.bytes / (1024 * 1024))
+                                                          : tr("%1 KiB").arg((st.bytes + 1023) / 1024);
+        m_bar->showProgress(tr("Collecting from %1: %2 — %3 transferred, %4 of %5 log files")
+                                .arg(st.host, QFileInfo(st.file).fileName(), size)
+                                .arg(st.filesDone)
+                                .arg(st.filesTotal));
+    });
+    connect(m_collect, &CollectRunner::loaded, this, &MainWindow::onCollected);
+    connect(m_collect, &CollectRunner::failed, this, [this](const QString &message, bool hostKeyRefusal) {
+        m_prompts->collectionEnded();
+        if (hostKeyRefusal)
+            m_prompts->showRefusal(message);
+        m_bar->showError(hostKeyRefusal
+                             ? tr("Not connected: the server's host key does not match the one recorded.")
+                             : message.section(QLatin1Char('\n'), 0, 0),
+                         message);
+        emit idle();
+    });
+    connect(m_collect, &CollectRunner::cancelled, this, [this] {
+        m_prompts->collectionEnded();
+        m_bar->showInfo(tr("Cancelled. What was open before is still here."));
+        emit idle();
+    });
+    connect(m_prompts, &PromptPresenter::keychainProblem, this, [this](const QString &problem) {
+        statusBar()->showMessage(problem, 15000); // the password is asked instead: nothing to fix right now
+    });
+    connect(m_saver, &InvestigationSaver::saved, this, [this](const QString &dir) {
+        auto saved = SavedInvestigation::read(dir);
+        RecentInvestigations::add({RecentEntry::Kind::Saved, {}, dir, saved ? saved->title : QString()});
+        m_bar->showInfo(tr("Saved to %1 with its data; reopen it with File → Open bundle.").arg(dir));
+        emit investigationSaved(dir);
+        emit idle();
+    });
+    connect(m_saver, &InvestigationSaver::failed, this, [this](const QString &message) {
+        m_bar->showError(tr("The investigation could not be saved: %1").arg(message), message);
+        emit idle();
+    });
+    connect(m_saver, &InvestigationSaver::cancelled, this, [this] {
+        m_bar->showInfo(tr("Saving cancelled; nothing was left half-written."));
+        emit idle();
+    });
+}
+
+void MainWindow::onCollected(const SessionPtr &session, const SessionSourcePtr &source)
+{
+    m_prompts->collectionSucceeded();
+    m_source = source;
+    m_checks = source->checks;
+    showSession(session, source->title, m_collect->elapsedMs());
+    if (source->kind != SessionSource::Kind::Collected)
+        RecentInvestigations::add({source->kind == SessionSource::Kind::Saved ? RecentEntry::Kind::Saved
+                                                                              : RecentEntry::Kind::Bundle,
+                                   {},
+                                   source->path,
+                                   source->title});
+    if (!source->hostKeyRefusal.isEmpty())
+        m_prompts->showRefusal(source->hostKeyRefusal);
+    if (!source->problems.isEmpty())
+        m_bar->showError(tr("%n host(s) could not be collected; the investigation shows the others.", nullptr,
+                            int(source->problems.size())),
+                         source->problems.join(QLatin1Char('\n')));
+    emit sessionLoaded();
+    emit idle();
+}
+
+void MainWindow::connectDialog()
+{
+    ConnectDialog dialog(this, m_sshConfigPath);
+    dialog.setKeychainAvailable(SecretStore::isAvailable(), SecretStore::unavailableReason());
+    if (dialog.exec() == QDialog::Accepted)
+        collect(dialog.request());
+}
+
+void MainWindow::collect(const ConnectRequest &request)
+{
+    CollectJob job;
+    for (const SavedTarget &t : request.targets) {
+        job.targets.push_back({t.sshOptions(request.sshConfigPath), false, {}});
+        // One set of collect options serves every host: what one target allows, the collection may use.
+        if (t.sudo)
+            job.sudo = SudoUse::Allowed;
+        if (job.nginxConf.isEmpty())
+            job.nginxConf = t.nginxConf;
+        job.rememberPasswords = job.rememberPasswords || t.rememberPassword;
+    }
+    if (request.window.preset == WindowChoice::Preset::Custom)
+        job.window = {request.window.since, request.window.until};
+    else
+        job.span = request.window.span();
+    collect(job);
+}
+
+void MainWindow::collect(const CollectJob &job)
+{
+    if (job.targets.empty())
+        return;
+    m_loader->cancel();
+    m_lab->cancel();
+    m_prompts->collectionEnded();
+    CollectJob withPrefs = job;
+    withPrefs.diagnose.evidencePerFinding = Preferences::load().evidencePerFinding;
+    m_reload = [this, job] { collect(job); };
+    m_collect->collect(withPrefs);
+}
+
+void MainWindow::openBundle(const QString &path)
+{
+    m_loader->cancel();
+    m_lab->cancel();
+    DiagnoseOptions options;
+    options.evidencePerFinding = Preferences::load().evidencePerFinding;
+    m_reload = [this, path] { openBundle(path); };
+    m_collect->open(path, options);
+}
+
+void MainWindow::openBundleDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open a bundle or saved investigation"), QString(),
+                                     tr("Bundles and saved investigations (manifest.json investigation.json "
+                                        "*.tar.gz *.tgz);;All files (*)"));
+    if (!path.isEmpty())
+        openBundle(path);
+}
+
+bool MainWindow::saveInvestigation(const QString &directory)
+{
+    if (!m_session) {
+        m_bar->showInfo(tr("Open an investigation first; saving keeps its data to reopen it later."));
+        return false;
+    }
+    if (m_saver->isRunning())
+        return false;
+    SavedInvestigation meta;
+    std::vector<Collection> collections;
+    if (m_source) {
+        meta.title = m_source->title;
+        meta.targets = m_source->targets;
+        collections = m_source->collections;
+        meta.window = m_source->window;
+        // Open sides as the collections had them, so the saved file says which window the data covers.
+        for (const Collection &c : collections) {
+            if (meta.window.since == kNoTime)
+                meta.window.since = c.window.since;
+            if (meta.window.until == kNoTime)
+                meta.window.until = c.window.until;
+        }
+    } else {
+        meta.title = m_session->title();
+        meta.targets = {QStringLiteral("files")};
+        meta.window = {m_session->inputs.since, m_session->inputs.until};
+    }
+    meta.setSavedChecks(m_checks);
+    m_bar->showProgress(tr("Saving the investigation and its data to %1…").arg(directory));
+    m_saver->start(directory, meta, std::move(collections), m_session);
+    return true;
+}
+
+void MainWindow::saveInvestigationDialog()
+{
+    if (!m_session) {
+        m_bar->showInfo(tr("Open an investigation first; saving keeps its data to reopen it later."));
+        return;
+    }
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]+"));
+    QString suggested = m_source ? m_source->title : m_session->title();
+    suggested.replace(unsafe, QStringLiteral("-"));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save investigation"), suggested + QLatin1StringView(SavedInvestigation::kSuffix),
+        tr("Saved investigation, a folder (*.gwbi)"), nullptr, QFileDialog::DontConfirmOverwrite);
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QLatin1StringView(SavedInvestigation::kSuffix)))
+        path += QLatin1StringView(SavedInvestigation::kSuffix);
+    saveInvestigation(path);
 }
 
 } // namespace gwb

@@ -1,19 +1,26 @@
 #pragma once
 
+#include "collectrunner.h"
 #include "recentinvestigations.h"
 #include "session.h"
 
+#include <QJsonObject>
 #include <QMainWindow>
+#include <functional>
 
 class QStackedWidget;
 
 namespace gwb {
 
 class InvestigationLoader;
+class InvestigationSaver;
 class InvestigationView;
 class LabRunner;
 class MessageBar;
+class PromptPresenter;
+class SecretStore;
 class WelcomePage;
+struct ConnectRequest;
 
 class MainWindow final : public QMainWindow
 {
@@ -26,6 +33,17 @@ public:
     void openLocalMachine();
     void openLab();
     void openFilesDialog();
+    // Servers over SSH: the connect dialog, or a request/job made elsewhere (tests, a command line).
+    void connectDialog();
+    void collect(const ConnectRequest &request);
+    void collect(const CollectJob &job);
+    // A bundle directory (or its manifest.json), a .tar.gz bundle, or a saved investigation (.gwbi).
+    void openBundle(const QString &path);
+    void openBundleDialog();
+    // Writes the open investigation with its data to `directory` (NAME.gwbi) off the UI thread; false when
+    // nothing is open or a save is already running. investigationSaved or the message bar tells the end.
+    bool saveInvestigation(const QString &directory);
+    void saveInvestigationDialog();
     void reload();
     void closeInvestigation();
     void cancelLoad();
@@ -35,22 +53,36 @@ public:
     bool exportReport(const QString &path);
     void exportReportDialog();
 
+    // Guided-check results (checkRunToJson of core/checks) travel with a saved investigation: set them as
+    // they change; a reopened investigation brings its own back.
+    QJsonObject guidedChecks() const { return m_checks; }
+    void setGuidedChecks(const QJsonObject &checks) { m_checks = checks; }
+    // The ssh config the connect dialog lists hosts from (default ~/.ssh/config).
+    void setSshConfigPath(const QString &path) { m_sshConfigPath = path; }
+
     bool isBusy() const;
     InvestigationView *investigationView() const { return m_view; }
     WelcomePage *welcomePage() const { return m_welcome; }
     MessageBar *messageBar() const { return m_bar; }
     InvestigationLoader *loader() const { return m_loader; }
+    CollectRunner *collectRunner() const { return m_collect; }
+    PromptPresenter *prompts() const { return m_prompts; }
+    const SessionSourcePtr &sessionSource() const { return m_source; }
 
 signals:
     void sessionLoaded();
-    void idle(); // a load or lab run ended (loaded, failed or cancelled)
+    void idle(); // a load, collection, lab run or save ended (done, failed or cancelled)
+    void investigationSaved(const QString &directory);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void connectCollectRunner();
+    void showSession(const SessionPtr &session, const QString &title, qint64 elapsedMs);
     void onLoaded(const SessionPtr &session);
+    void onCollected(const SessionPtr &session, const SessionSourcePtr &source);
     void onFailed(const QString &message);
 
     QStackedWidget *m_stack = nullptr;
@@ -59,10 +91,16 @@ private:
     MessageBar *m_bar = nullptr;
     InvestigationLoader *m_loader = nullptr;
     LabRunner *m_lab = nullptr;
-    SessionPtr m_session; // the investigation on screen, for exports
-    LocalInputs m_lastInputs;
+    CollectRunner *m_collect = nullptr;
+    InvestigationSaver *m_saver = nullptr;
+    SecretStore *m_secrets = nullptr;
+    PromptPresenter *m_prompts = nullptr;
+    SessionPtr m_session;      // the investigation on screen, for exports
+    SessionSourcePtr m_source; // where its data came from when collected or opened from a bundle
+    QJsonObject m_checks;
+    QString m_sshConfigPath;
+    std::function<void()> m_reload; // repeats the last load
     bool m_lastFromLab = false;
-    bool m_hasLast = false;
 };
 
 } // namespace gwb

@@ -10,38 +10,85 @@ namespace {
 
 constexpr int kMaxRecent = 10;
 
+QString kindName(RecentEntry::Kind kind)
+{
+    switch (kind) {
+    case RecentEntry::Kind::Lab:
+        return QStringLiteral("lab");
+    case RecentEntry::Kind::Bundle:
+        return QStringLiteral("bundle");
+    case RecentEntry::Kind::Saved:
+        return QStringLiteral("saved");
+    case RecentEntry::Kind::Files:
+        break;
+    }
+    return QStringLiteral("files");
+}
+
 QVariantMap toMap(const RecentEntry &e)
 {
-    return {{QStringLiteral("configDump"), e.inputs.configDump},
+    return {{QStringLiteral("kind"), kindName(e.kind)},
+            {QStringLiteral("configDump"), e.inputs.configDump},
             {QStringLiteral("configFile"), e.inputs.configFile},
             {QStringLiteral("accessLogs"), e.inputs.accessLogs},
             {QStringLiteral("errorLogs"), e.inputs.errorLogs},
-            {QStringLiteral("lab"), e.lab}};
+            {QStringLiteral("path"), e.path},
+            {QStringLiteral("title"), e.title}};
 }
 
 RecentEntry fromMap(const QVariantMap &m)
 {
     RecentEntry e;
+    const QString kind = m.value(QStringLiteral("kind")).toString();
+    if (kind == QLatin1StringView("lab") ||
+        m.value(QStringLiteral("lab")).toBool()) // "lab": before kinds existed
+        e.kind = RecentEntry::Kind::Lab;
+    else if (kind == QLatin1StringView("bundle"))
+        e.kind = RecentEntry::Kind::Bundle;
+    else if (kind == QLatin1StringView("saved"))
+        e.kind = RecentEntry::Kind::Saved;
     e.inputs.configDump = m.value(QStringLiteral("configDump")).toString();
     e.inputs.configFile = m.value(QStringLiteral("configFile")).toString();
     e.inputs.accessLogs = m.value(QStringLiteral("accessLogs")).toStringList();
     e.inputs.errorLogs = m.value(QStringLiteral("errorLogs")).toStringList();
-    e.lab = m.value(QStringLiteral("lab")).toBool();
+    e.path = m.value(QStringLiteral("path")).toString();
+    e.title = m.value(QStringLiteral("title")).toString();
     return e;
-}
-
-bool sameInputs(const RecentEntry &a, const RecentEntry &b)
-{
-    return a.lab == b.lab && a.inputs.configDump == b.inputs.configDump && a.inputs.configFile == b.inputs.configFile
-           && a.inputs.accessLogs == b.inputs.accessLogs && a.inputs.errorLogs == b.inputs.errorLogs;
 }
 
 } // namespace
 
+bool RecentEntry::sameAs(const RecentEntry &o) const
+{
+    if (kind != o.kind)
+        return false;
+    switch (kind) {
+    case Kind::Lab:
+        return true;
+    case Kind::Bundle:
+    case Kind::Saved:
+        return QFileInfo(path).absoluteFilePath() == QFileInfo(o.path).absoluteFilePath();
+    case Kind::Files:
+        break;
+    }
+    return inputs.configDump == o.inputs.configDump && inputs.configFile == o.inputs.configFile &&
+           inputs.accessLogs == o.inputs.accessLogs && inputs.errorLogs == o.inputs.errorLogs;
+}
+
 QString RecentEntry::label() const
 {
-    if (lab)
+    switch (kind) {
+    case Kind::Lab:
         return QCoreApplication::translate("gwb", "Practice lab");
+    case Kind::Bundle:
+        return QCoreApplication::translate("gwb", "Bundle: %1").arg(path);
+    case Kind::Saved:
+        return title.isEmpty() || title == QFileInfo(path).fileName()
+                   ? QCoreApplication::translate("gwb", "Saved: %1").arg(path)
+                   : QCoreApplication::translate("gwb", "Saved: %1 (%2)").arg(title, path);
+    case Kind::Files:
+        break;
+    }
     QStringList parts;
     if (!inputs.configDump.isEmpty())
         parts << inputs.configDump;
@@ -64,7 +111,7 @@ QList<RecentEntry> RecentInvestigations::load()
 void RecentInvestigations::add(const RecentEntry &entry)
 {
     QList<RecentEntry> list = load();
-    list.removeIf([&entry](const RecentEntry &e) { return sameInputs(e, entry); });
+    list.removeIf([&entry](const RecentEntry &e) { return e.sameAs(entry); });
     list.prepend(entry);
     QVariantList stored;
     for (qsizetype i = 0; i < std::min<qsizetype>(list.size(), kMaxRecent); ++i)

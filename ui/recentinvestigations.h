@@ -6,12 +6,26 @@
 
 namespace gwb {
 
-// What was opened before, newest first, kept in QSettings so the welcome page can reopen it in one click.
+// What was opened before, newest first, kept in QSettings so the welcome page can reopen it in one click:
+// local files, the practice lab, offline bundles and saved investigations.
 struct RecentEntry
 {
-    LocalInputs inputs;
-    bool lab = false;
+    enum class Kind : std::uint8_t
+    {
+        Files,
+        Lab,
+        Bundle,
+        Saved
+    };
+    Kind kind = Kind::Files;
+    LocalInputs inputs; // Files
+    QString path;       // Bundle, Saved: what was opened
+    QString title;      // Saved: the investigation's title
+
     QString label() const;
+    bool sameAs(const RecentEntry &other) const;
+    static RecentEntry files(const LocalInputs &inputs) { return {Kind::Files, inputs, {}, {}}; }
+    static RecentEntry lab() { return {Kind::Lab, {}, {}, {}}; }
 };
 
 namespace RecentInvestigations {

@@ -9,7 +9,8 @@ class QCommandLinkButton;
 
 namespace gwb {
 
-// The first page: the three ways in (files, this machine, the practice lab) and what was opened recently.
+// The first page: the ways in (a server over SSH, a bundle or saved investigation, files, this machine,
+// the practice lab) and what was opened recently.
 class WelcomePage final : public QWidget
 {
     Q_OBJECT
@@ -17,8 +18,12 @@ public:
     explicit WelcomePage(QWidget *parent = nullptr);
     void refreshRecent();
     void setLabAvailable(bool available, const QString &why);
+    QListWidget *recentList() const { return m_recent; }
+    const QList<RecentEntry> &recentEntries() const { return m_entries; }
 
 signals:
+    void connectRequested();
+    void openBundleRequested();
     void openFilesRequested();
     void openLocalRequested();
     void openLabRequested();
