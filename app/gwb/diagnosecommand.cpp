@@ -98,27 +98,7 @@ int diagnose(const QStringList &args)
         return *stop;
     CollectedTargets collected; // the collected files stay on disk while the investigation maps them
     std::optional<int> reported;  // collectTargets printed the error already
-    auto inv = [&]() -> Result<Investigation> {
-        const CollectWindow window{a.inputs.since, a.inputs.until};
-        if (!a.target.bundle.isEmpty()) {
-            auto unpacked = unpackBundle(a.target.bundle, collected);
-            if (!unpacked)
-                return unpacked.error();
-            auto loaded = Bundle::load(*unpacked);
-            if (!loaded)
-                return loaded.error();
-            return investigationFrom(*loaded, window, a.inputs.threads);
-        }
-        if (!a.target.collects())
-            return Investigation::loadLocal(a.inputs);
-        auto got = collectTargets(a.target, window, QString());
-        if (const int *code = std::get_if<int>(&got)) {
-            reported = *code;
-            return Error::io(QString());
-        }
-        collected = std::move(std::get<CollectedTargets>(got));
-        return investigationFrom(collected.collections, window, a.inputs.threads);
-    }();
+    auto inv = loadInvestigation(a.target, a.inputs, collected, reported);
     if (reported)
         return *reported;
     if (!inv) {

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "checkcommand.h"
 #include "reportcommand.h"
 #include "targetoptions.h"
 
@@ -47,6 +48,8 @@ Commands:
   diagnose    read an nginx config and its logs, print findings (text or JSON); the config and logs
               come from files, a host over SSH (--ssh), this machine (--local) or a bundle (--bundle)
   collect     pull the config and the logs' time window from hosts into an offline bundle
+  check       run the guided checks: read-only probes from the nginx host that find out why (text or
+              JSON); captures (tcpdump, strace) only with --allow-capture
   report      write a report people can read: one HTML file or a PDF (--output FILE.html|FILE.pdf)
 
 Run 'gwb <command> --help' for the options of a command.
@@ -93,6 +96,8 @@ int main(int argc, char **argv)
         return gwb::cli::diagnose(rest);
     if (command == QLatin1StringView("collect"))
         return gwb::cli::collect(rest);
+    if (command == QLatin1StringView("check"))
+        return gwb::cli::check(rest);
     if (command == QLatin1StringView("report"))
         return gwb::cli::report(rest);
     gwb::cli::error(QStringLiteral("unknown command \"%1\"; run 'gwb --help' for the list").arg(command));

@@ -1,6 +1,7 @@
 #include "targetoptions.h"
 
 #include "cli.h"
+#include "collect/bundle.h"
 #include "collect/collector.h"
 #include "collect/multicollect.h"
 #include "transport/localtransport.h"
@@ -146,6 +147,30 @@ std::variant<CollectedTargets, int> collectTargets(const TargetChoice &choice, C
         return results.size() == 1 && results.front().error().kind == Error::Kind::Cancelled ? Failure
                                                                                             : InputUnreadable;
     return out;
+}
+
+Result<Investigation> loadInvestigation(const TargetChoice &choice, const LocalInputs &inputs, CollectedTargets &keep,
+                                        std::optional<int> &reported)
+{
+    const CollectWindow window{inputs.since, inputs.until};
+    if (!choice.bundle.isEmpty()) {
+        auto unpacked = unpackBundle(choice.bundle, keep);
+        if (!unpacked)
+            return unpacked.error();
+        auto loaded = Bundle::load(*unpacked);
+        if (!loaded)
+            return loaded.error();
+        return investigationFrom(*loaded, window, inputs.threads);
+    }
+    if (!choice.collects())
+        return Investigation::loadLocal(inputs);
+    auto got = collectTargets(choice, window, QString());
+    if (const int *code = std::get_if<int>(&got)) {
+        reported = *code;
+        return Error::io(QString());
+    }
+    keep = std::move(std::get<CollectedTargets>(got));
+    return investigationFrom(keep.collections, window, inputs.threads);
 }
 
 } // namespace gwb::cli

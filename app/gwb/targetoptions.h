@@ -82,6 +82,12 @@ std::variant<CollectedTargets, int> collectTargets(const TargetChoice &choice, C
 // A bundle directory as is; a .tar.gz bundle unpacked into a temporary directory kept in `keep.spool`.
 [[nodiscard]] Result<QString> unpackBundle(const QString &path, CollectedTargets &keep);
 
+// The investigation of `gwb diagnose`, `gwb check` and `gwb report`: from a bundle, collected from the chosen
+// targets, or from local files when no target is chosen. When collecting printed its own error, `reported`
+// holds the exit code and the result is an empty error.
+[[nodiscard]] Result<Investigation> loadInvestigation(const TargetChoice &choice, const LocalInputs &inputs,
+                                                      CollectedTargets &keep, std::optional<int> &reported);
+
 // `gwb collect`: collect targets into an offline bundle.
 int collect(const QStringList &args);
 

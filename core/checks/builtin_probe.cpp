@@ -88,6 +88,8 @@ public:
                 return couldNotRun(std::move(r), QStringLiteral("the probe could not be started: %1").arg(out.error().message),
                                    QStringLiteral("check the connection to the host and run the check again"));
             p = parseCurlProbe(*out);
+            if (p.toolExit == 7)
+                explainConnectFailure(p, s, context, r);
         } else if (s.kind == CheckSubject::Kind::Peer && target.scheme == "http") {
             r.facts << QStringLiteral("curl is not installed on the host: using bash's /dev/tcp instead");
             clock.start();
@@ -122,6 +124,22 @@ public:
     }
 
 private:
+    // curl 7.88 reports every failed connect as "Couldn't connect to server"; ask the system for the errno.
+    static void explainConnectFailure(HttpProbeOutcome &p, const CheckSubject &s, CheckContext &context, CheckResult &r)
+    {
+        const QString e = p.error.toLower();
+        if (e.contains(QLatin1StringView("refused")) || e.contains(QLatin1StringView("no such file")) ||
+            e.contains(QLatin1StringView("permission denied")) || e.contains(QLatin1StringView("unreachable")))
+            return;
+        if (s.kind == CheckSubject::Kind::Peer) {
+            if (auto out = context.run(RemoteCommand::tcpConnect(s.host.toUtf8(), s.port, probeSeconds(context, s)), r))
+                p.error += QLatin1Char('\n') + QString::fromUtf8(out->err).trimmed();
+            return;
+        }
+        if (auto out = context.run(RemoteCommand::statPath(s.socketPath.toUtf8()), r); out && out->exitCode != 0)
+            p.error += QLatin1Char('\n') + QString::fromUtf8(out->err).trimmed();
+    }
+
     static void describe(CheckResult &r, const HttpProbeOutcome &p, const CheckSubject &s)
     {
         if (!s.hostHeader.isEmpty())
@@ -189,9 +207,12 @@ private:
                      : QStringLiteral("a valid HTTP answer, in time, with a header that fits nginx's buffer");
         if (s.kind == CheckSubject::Kind::UnixSocket) {
             const HostFacts &facts = context.facts(r);
-            if (!facts.workerUser.isEmpty() && facts.loginUser != facts.workerUser)
-                r.facts << QStringLiteral("probed as %1; nginx's workers connect as %2 (see the socket check)")
-                               .arg(facts.loginUser, facts.workerUser);
+            if (!facts.workerUser.isEmpty() && facts.loginUser != facts.workerUser) {
+                r.verdict = Verdict::Warn;
+                r.summary += QStringLiteral(" — to %1; nginx's workers connect as %2").arg(facts.loginUser, facts.workerUser);
+                r.why = QStringLiteral("the probe ran with other permissions than nginx's workers: the socket check "
+                                       "decides whether they may connect");
+            }
         }
         return r;
     }

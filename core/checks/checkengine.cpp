@@ -836,4 +836,19 @@ QString checkRunToText(const CheckRun &run)
     return out;
 }
 
+std::vector<ReportCheck> reportChecksOf(const CheckRun &run)
+{
+    std::vector<ReportCheck> out;
+    for (const CheckResult &r : run.results) {
+        QString detail = r.summary;
+        if (r.pointsTo)
+            detail += QStringLiteral(" → %1").arg(causeId(*r.pointsTo));
+        if (!r.remedy.isEmpty() && r.verdict != Verdict::Pass)
+            detail += QStringLiteral(". ") + r.remedy;
+        out.push_back({r.checkId, r.subject.label() + (r.subject.location.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(r.subject.location)),
+                       QString(verdictId(r.verdict)), detail});
+    }
+    return out;
+}
+
 } // namespace gwb

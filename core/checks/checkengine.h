@@ -1,6 +1,7 @@
 #pragma once
 
 #include "checks/check.h"
+#include "report/reportoptions.h"
 
 #include <QJsonObject>
 #include <functional>
@@ -106,5 +107,7 @@ Result<CheckResult> checkResultFromJson(const QJsonObject &object);
 QJsonObject checkRunToJson(const CheckRun &run); // schema "gwb.checks/1"
 Result<CheckRun> checkRunFromJson(const QJsonObject &object);
 QString checkRunToText(const CheckRun &run);
+// One line per result for the report's "Guided checks" section.
+std::vector<ReportCheck> reportChecksOf(const CheckRun &run);
 
 } // namespace gwb

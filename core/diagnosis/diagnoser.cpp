@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <tuple>
 
 namespace gwb {
@@ -259,9 +260,10 @@ void join(const Investigation &inv, std::vector<FailedRequest> &failed, std::vec
         if (it == byKey.constEnd())
             continue;
         const TimeMs errTime = inv.errorLogs[static_cast<std::size_t>(err.log)].events[err.event].time;
-        int best = -1;
+        // One best request per access log: nginx often writes each request to several access logs (formats for
+        // different consumers), and the error explains the request in every one of them.
         using Score = std::tuple<bool, bool, bool, bool, qint64>;
-        Score bestScore;
+        std::map<int, std::pair<int, Score>> bestPerLog;
         for (int fi : *it) {
             const FailedRequest &f = failed[static_cast<std::size_t>(fi)];
             const qint64 delta = f.record.time - errTime;
@@ -281,14 +283,14 @@ void join(const Investigation &inv, std::vector<FailedRequest> &failed, std::vec
             // logged after the error, closest in time.
             const Score score{!hasAttemptAt(f.record, err.peer), takenForPeer, otherConnection, delta < 0,
                               delta < 0 ? -delta : delta};
-            if (best < 0 || score < bestScore) {
-                best = fi;
-                bestScore = score;
-            }
+            const auto found = bestPerLog.find(f.log);
+            if (found == bestPerLog.end() || score < found->second.second)
+                bestPerLog[f.log] = {fi, score};
         }
-        if (best >= 0) {
-            err.request = best;
-            failed[static_cast<std::size_t>(best)].errors.push_back(ei);
+        for (const auto &[log, best] : bestPerLog) {
+            if (err.request < 0)
+                err.request = best.first; // the first access log's request counts the error line once
+            failed[static_cast<std::size_t>(best.first)].errors.push_back(ei);
         }
     }
 }

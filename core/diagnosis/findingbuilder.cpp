@@ -270,7 +270,11 @@ std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &fai
                           static_cast<std::uint64_t>(ae.offset), findingIndex(f)});
         ++f.count;
         ++f.requests;
-        f.errorLines += r.errors.size();
+        // An error line joined to the same request in several access logs is counted once, with the first.
+        const int self = static_cast<int>(&r - failed.data());
+        f.errorLines += static_cast<std::uint64_t>(std::count_if(r.errors.begin(), r.errors.end(), [&](int ei) {
+            return errors[static_cast<std::size_t>(ei)].request == self;
+        }));
         ++f.clientStatus[r.record.status.value];
         if (!r.clientFailed)
             ++f.retriedOk;
