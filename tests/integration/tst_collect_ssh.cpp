@@ -1,6 +1,7 @@
 // `gwb diagnose --ssh` / `gwb collect` against the real practice-lab nginx through a throwaway sshd, both on
 // 127.0.0.1 and both started and stopped here.
 
+#include "gwbrun.h"
 #include "labfixture.h"
 #include "sshtestbase.h"
 
@@ -18,20 +19,8 @@ struct Expected
     QString location, cause, status, peer;
 };
 
-struct GwbRun
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-GwbRun runGwb(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(GWB_EXECUTABLE), args);
-    p.waitForFinished(180000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using test::GwbRun;
+using test::runGwb;
 
 } // namespace
 
