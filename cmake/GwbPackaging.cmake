@@ -27,6 +27,10 @@ install(CODE "
 # Plugins are looked up here; the directory exists even before the first plugin ships.
 install(DIRECTORY DESTINATION ${GWB_PLUGINDIR})
 
+# Training content: lessons and practice scenarios (core/training finds them here once installed).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/resources/lessons ${PROJECT_SOURCE_DIR}/resources/practice
+        DESTINATION ${GWB_DATADIR}/training)
+
 install(FILES ${PROJECT_SOURCE_DIR}/docs/man/gwb.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 set(_res ${PROJECT_SOURCE_DIR}/resources/packaging)
@@ -53,14 +57,17 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Runtime libraries are worked out from the binaries by dpkg-shlibdeps; only what the lab runs is named.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3, nginx-core | nginx, openssh-client")
+# What the guided checks use on a host that is this machine (probes run with whatever is there).
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "curl, iproute2, tcpdump, strace")
 # The summary above is the first line of the Debian description; this is the extended part.
 set(CPACK_PACKAGE_DESCRIPTION "Gateway Workbench reads an nginx configuration (nginx -T) and its access and
 error logs, classifies every upstream failure into a cause (backend refused,
 timeouts, premature close, keepalive races, DNS, TLS, ...), joins error lines
 to the requests they broke, and says what to check next.
 .
-The package holds the gwb command-line tool (diagnose, report as HTML/PDF),
-the gateway-workbench desktop application when it was built, a man page and
-a practice lab (gwb-lab) of a real nginx in front of misbehaving backends.")
+The package holds the gwb command-line tool (diagnose, check, collect, report
+as HTML/PDF), the gateway-workbench desktop application when it was built
+(with guided checks and a training mode), the php-fpm check plugin, a man page
+and a practice lab (gwb-lab) of a real nginx in front of misbehaving backends.")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -15,6 +15,7 @@
 #include "preferences.h"
 #include "savedinvestigation.h"
 #include "secretstore.h"
+#include "trainingwindow.h"
 #include "welcomepage.h"
 
 #include <QApplication>
@@ -72,6 +73,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_welcome, &WelcomePage::openFilesRequested, this, &MainWindow::openFilesDialog);
     connect(m_welcome, &WelcomePage::openLocalRequested, this, &MainWindow::openLocalMachine);
     connect(m_welcome, &WelcomePage::openLabRequested, this, &MainWindow::openLab);
+    connect(m_welcome, &WelcomePage::trainingRequested, this, &MainWindow::openTraining);
     connect(m_welcome, &WelcomePage::connectRequested, this, &MainWindow::connectDialog);
     connect(m_welcome, &WelcomePage::openBundleRequested, this, &MainWindow::openBundleDialog);
     connect(m_welcome, &WelcomePage::openRecentRequested, this, [this](const RecentEntry &e) {
@@ -156,6 +158,8 @@ void MainWindow::createMenus()
     for (int i = 0; i < tabs.size(); ++i)
         view->addAction(tabs[i], QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this,
                         [this, i] { m_view->showTab(InvestigationView::Tab(i)); });
+    QMenu *training = menuBar()->addMenu(tr("&Training"));
+    training->addAction(tr("&Training mode…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, &MainWindow::openTraining);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(
@@ -500,6 +504,20 @@ void MainWindow::saveInvestigationDialog()
     if (!path.endsWith(QLatin1StringView(SavedInvestigation::kSuffix)))
         path += QLatin1StringView(SavedInvestigation::kSuffix);
     saveInvestigation(path);
+}
+
+void MainWindow::openTraining()
+{
+    // One training window at a time; it lives on its own and comes back to the front when asked again.
+    if (!m_training) {
+        m_training = new TrainingWindow(this);
+        m_training->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_training, &TrainingWindow::investigateRequested, this,
+                [this](const LocalInputs &inputs) { openInputs(inputs); });
+    }
+    m_training->show();
+    m_training->raise();
+    m_training->activateWindow();
 }
 
 } // namespace gwb

@@ -6,6 +6,7 @@
 
 #include <QJsonObject>
 #include <QMainWindow>
+#include <QPointer>
 #include <functional>
 
 class QStackedWidget;
@@ -19,6 +20,7 @@ class LabRunner;
 class MessageBar;
 class PromptPresenter;
 class SecretStore;
+class TrainingWindow;
 class WelcomePage;
 struct ConnectRequest;
 
@@ -52,6 +54,8 @@ public:
     // the message bar. False when nothing is open or writing failed.
     bool exportReport(const QString &path);
     void exportReportDialog();
+    // Opens (or raises) the training mode window: lessons, misconceptions, practice rounds on the lab.
+    void openTraining();
 
     // Guided-check results (checkRunToJson of core/checks) travel with a saved investigation: set them as
     // they change; a reopened investigation brings its own back.
@@ -87,6 +91,7 @@ private:
 
     QStackedWidget *m_stack = nullptr;
     WelcomePage *m_welcome = nullptr;
+    QPointer<TrainingWindow> m_training;
     InvestigationView *m_view = nullptr;
     MessageBar *m_bar = nullptr;
     InvestigationLoader *m_loader = nullptr;

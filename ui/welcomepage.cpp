@@ -40,6 +40,9 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     m_lab = new QCommandLinkButton(
         tr("Practice lab"), tr("Start the lab's nginx with failing backends, send traffic, and diagnose it"),
         this);
+    auto *training = new QCommandLinkButton(
+        tr("Training mode"), tr("Lessons on the 502 family, common misconceptions, practice rounds on the lab"), this);
+    training->setObjectName(QStringLiteral("trainingButton"));
     m_recent = new QListWidget(this);
     m_recent->setObjectName(QStringLiteral("recentList"));
     m_recent->setMaximumHeight(240);
@@ -51,6 +54,7 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     ways->addWidget(files, 1, 0);
     ways->addWidget(local, 1, 1);
     ways->addWidget(m_lab, 2, 0);
+    ways->addWidget(training, 2, 1);
     ways->setColumnStretch(0, 1);
     ways->setColumnStretch(1, 1);
 
@@ -73,6 +77,7 @@ WelcomePage::WelcomePage(QWidget *parent) : QWidget(parent)
     connect(files, &QCommandLinkButton::clicked, this, &WelcomePage::openFilesRequested);
     connect(local, &QCommandLinkButton::clicked, this, &WelcomePage::openLocalRequested);
     connect(m_lab, &QCommandLinkButton::clicked, this, &WelcomePage::openLabRequested);
+    connect(training, &QCommandLinkButton::clicked, this, &WelcomePage::trainingRequested);
     connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         const int i = m_recent->row(item);
         if (i >= 0 && i < m_entries.size())

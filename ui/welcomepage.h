@@ -27,6 +27,7 @@ signals:
     void openFilesRequested();
     void openLocalRequested();
     void openLabRequested();
+    void trainingRequested();
     void openRecentRequested(const gwb::RecentEntry &entry);
 
 private:
