@@ -123,7 +123,7 @@ const InfoText kInfo[] = {
      "Check that the backend service is running and compare its listen path with the one in the nginx "
      "configuration (ls -l on the path, ss -xlp). Watch for a socket created in a private /tmp (systemd "
      "PrivateTmp) or a path that changed with a PHP version upgrade.",
-     "listening-sockets",
+     "unix-socket",
      {"fastcgi_pass", "proxy_pass", "uwsgi_pass"},
      502},
     {Cause::SocketPermission,
@@ -135,7 +135,7 @@ const InfoText kInfo[] = {
      "For "
      "php-fpm set listen.owner, listen.group and listen.mode in the pool so that the nginx user can connect; "
      "also check the directories on the way for execute permission.",
-     "socket-permissions",
+     "unix-socket",
      {"user", "fastcgi_pass", "proxy_pass"},
      502},
     {Cause::ConnectPermission,
@@ -145,7 +145,7 @@ const InfoText kInfo[] = {
      "Look for denials in the audit log (ausearch -m avc -ts recent, or dmesg for AppArmor). On SELinux, "
      "allow "
      "nginx to connect: setsebool -P httpd_can_network_connect 1 (or label the port for http_port_t).",
-     "selinux",
+     "mac-policy",
      {"proxy_pass", "upstream"},
      502},
     {Cause::SocketBacklogFull,
@@ -157,7 +157,7 @@ const InfoText kInfo[] = {
      "raise "
      "pm.max_children or listen.backlog only if the host has memory for it; otherwise find the slow requests "
      "that keep the workers busy.",
-     "listening-sockets",
+     "listening-socket",
      {"fastcgi_pass", "proxy_pass"},
      502},
     {Cause::AddressExhausted,
@@ -185,7 +185,7 @@ const InfoText kInfo[] = {
      "Then review max_fails and fail_timeout: with a single server (or max_fails=1) one error takes the "
      "whole "
      "group out for fail_timeout.",
-     "upstream-health",
+     "probe-peer",
      {"max_fails", "fail_timeout", "proxy_next_upstream", "upstream"},
      502},
     {Cause::DnsFailure,
@@ -198,7 +198,7 @@ const InfoText kInfo[] = {
      "contains a variable, add a resolver directive; if the name disappeared (a removed container or "
      "service), "
      "fix the name or the service discovery.",
-     "dns-resolve",
+     "dns",
      {"resolver", "resolver_timeout", "proxy_pass"},
      502},
     {Cause::TlsHandshake,
@@ -255,7 +255,7 @@ const InfoText kInfo[] = {
      "attempts "
      "went over reused keepalive connections, compare the backend's idle timeout with nginx's "
      "keepalive_timeout.",
-     "backend-logs",
+     "backend-service",
      {"proxy_request_buffering", "client_max_body_size", "keepalive_timeout"},
      502},
     {Cause::ReadTimeout,
@@ -280,7 +280,7 @@ const InfoText kInfo[] = {
      "Look for crashes, OOM kills or restarts in the backend's log at that time. If the failing attempts "
      "show "
      "upstream_connect_time 0.000 in the access log, it is the keepalive race: see the keepalive settings.",
-     "backend-logs",
+     "probe-peer",
      {"keepalive", "keepalive_timeout", "proxy_next_upstream"},
      502},
     {Cause::ConnectionReset,
@@ -290,7 +290,7 @@ const InfoText kInfo[] = {
      "connection.",
      "Check the backend's log and process restarts at that time. If the failing attempts show "
      "upstream_connect_time 0.000 in the access log, it is the keepalive race: see the keepalive settings.",
-     "backend-logs",
+     "probe-peer",
      {"keepalive", "keepalive_timeout", "proxy_next_upstream"},
      502},
     {Cause::KeepaliveRace,
@@ -336,7 +336,7 @@ const InfoText kInfo[] = {
      "Read the php-fpm log for 'exited on signal', 'execution timed out' or 'terminated' at that time, and "
      "the "
      "PHP error log. Check that fastcgi_pass points at php-fpm and not at an HTTP port.",
-     "backend-logs",
+     "php-fpm-max-children",
      {"fastcgi_pass", "fastcgi_read_timeout"},
      502},
     {Cause::GrpcError,
@@ -346,7 +346,7 @@ const InfoText kInfo[] = {
      "Read the backend's log for the request and the error code (HTTP/2 codes: 2 internal error, 7 refused "
      "stream, 8 cancel). Check that grpc_pass targets a gRPC server and that grpcs:// is used when it "
      "expects TLS.",
-     "backend-logs",
+     "probe-peer",
      {"grpc_pass", "grpc_read_timeout", "grpc_ssl_server_name"},
      502},
     {Cause::BodyTruncated,
@@ -357,7 +357,7 @@ const InfoText kInfo[] = {
      "does not show up as a 502.",
      "Look for short bodies of these URLs in the access log (bytes sent) and for crashes or timeouts in the "
      "backend while streaming. A slow streaming backend may need a longer proxy_read_timeout.",
-     "backend-logs",
+     "backend-service",
      {"proxy_read_timeout", "proxy_buffering", "proxy_max_temp_file_size"},
      200},
     {Cause::BackendStatus,
@@ -368,7 +368,7 @@ const InfoText kInfo[] = {
      "upstream failed.",
      "Follow the chain one hop further: read the backend's logs for the same requests. Listing the code in "
      "proxy_next_upstream makes nginx retry it on another peer.",
-     "backend-logs",
+     "probe-peer",
      {"proxy_next_upstream", "proxy_intercept_errors"},
      502},
     {Cause::ClientClosed,
@@ -379,7 +379,7 @@ const InfoText kInfo[] = {
      "Compare request_time of these requests with the client's or the front load balancer's timeout, and "
      "look "
      "at why the backend was slow. proxy_ignore_client_abort on lets the backend finish anyway.",
-     "client-behaviour",
+     "timeouts-vs-latency",
      {"proxy_ignore_client_abort", "proxy_read_timeout"},
      499},
     {Cause::Unclassified,
@@ -390,7 +390,7 @@ const InfoText kInfo[] = {
      "Read the log line itself and the configuration of the location that served it; the errno in "
      "parentheses "
      "and the phase after 'while' say where it failed.",
-     "config-review",
+     "log-evidence",
      {"proxy_pass", "proxy_next_upstream"},
      502},
     {Cause::PeerDisabled,
@@ -401,7 +401,7 @@ const InfoText kInfo[] = {
      "Look at the errors for this peer just before: they explain the failures. If one slow or failing "
      "request "
      "is enough to disable a peer, reconsider max_fails and fail_timeout.",
-     "upstream-health",
+     "probe-peer",
      {"max_fails", "fail_timeout"},
      0},
     {Cause::ConfigError,
@@ -412,7 +412,7 @@ const InfoText kInfo[] = {
      "Open the location named in the request and check how proxy_pass is built; test it with nginx -t and "
      "with "
      "the variables the failing requests carry.",
-     "config-review",
+     "log-evidence",
      {"proxy_pass", "upstream"},
      500},
 };

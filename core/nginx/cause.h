@@ -69,7 +69,7 @@ struct CauseInfo
     QString title;        // "Backend refused the connection"
     QString explanation;  // what happened, in plain words
     QString advice;       // what to do next
-    QString nextCheck;    // id of the guided check to run next ("probe-peer", "socket-permissions", ...)
+    QString nextCheck;    // id of the guided check to run next ("probe-peer", "unix-socket", ...: a check of core/checks)
     QStringList directives; // config directives that matter ("proxy_read_timeout", ...)
     int typicalStatus = 502; // what the client usually gets; 0 when the entry alone decides none (peer-disabled)
 };
