@@ -473,4 +473,75 @@ const CauseInfo &causeInfo(Cause c)
     return catalogue[i < catalogue.size() ? i : static_cast<std::size_t>(Cause::Unclassified)];
 }
 
+CauseHsl causeHsl(Cause cause)
+{
+    static const std::array<int, kCauseCount> hues = {
+        0,   // None
+        5,   // BackendRefused
+        20,  // BackendUnreachable
+        35,  // ConnectTimeout
+        280, // SocketMissing
+        295, // SocketPermission
+        310, // ConnectPermission
+        265, // SocketBacklogFull
+        250, // AddressExhausted
+        350, // NoLiveUpstreams
+        190, // DnsFailure
+        170, // TlsHandshake
+        160, // TlsVerify
+        150, // TlsTimeout
+        55,  // SendTimeout
+        65,  // SendFailed
+        45,  // ReadTimeout
+        215, // PrematureClose
+        225, // ConnectionReset
+        235, // KeepaliveRace
+        120, // HeaderTooBig
+        100, // InvalidResponse
+        320, // FastcgiError
+        335, // GrpcError
+        135, // BodyTruncated
+        200, // BackendStatus
+        80,  // ClientClosed
+        0,   // Unclassified
+        340, // PeerDisabled
+        0,   // ConfigError
+    };
+    if (cause == Cause::None || cause == Cause::Unclassified)
+        return {0, 0, 140};
+    if (cause == Cause::ConfigError)
+        return {0, 30, 110};
+    return {hues[static_cast<std::size_t>(cause)], 170, 125};
+}
+
+QString causeColourHex(Cause cause)
+{
+    // HSL → RGB (the same conversion as QColor::fromHsl), without Qt Gui.
+    const CauseHsl c = causeHsl(cause);
+    const double h = c.hue / 360.0, s = c.saturation / 255.0, l = c.lightness / 255.0;
+    auto channel = [](double p, double q, double t) {
+        if (t < 0)
+            t += 1;
+        if (t > 1)
+            t -= 1;
+        if (t < 1.0 / 6)
+            return p + (q - p) * 6 * t;
+        if (t < 0.5)
+            return q;
+        if (t < 2.0 / 3)
+            return p + (q - p) * (2.0 / 3 - t) * 6;
+        return p;
+    };
+    double r = l, g = l, b = l;
+    if (s > 0) {
+        const double q = l < 0.5 ? l * (1 + s) : l + s - l * s;
+        const double p = 2 * l - q;
+        r = channel(p, q, h + 1.0 / 3);
+        g = channel(p, q, h);
+        b = channel(p, q, h - 1.0 / 3);
+    }
+    auto hex = [](double v) { return QStringLiteral("%1").arg(int(v * 255 + 0.5), 2, 16, QLatin1Char('0')); };
+    return QLatin1Char('#') + hex(r) + hex(g) + hex(b);
+}
+
 } // namespace gwb

@@ -75,4 +75,14 @@ struct CauseInfo
 };
 const CauseInfo &causeInfo(Cause c);
 
+// The colour of a cause, the same in the workbench and in reports: HSL (hue, saturation, lightness on Qt's
+// 0..359 / 0..255 scales). Related causes (connect, TLS, read) sit on neighbouring hues, so a stacked chart
+// reads as families. Greys for None, Unclassified and ConfigError.
+struct CauseHsl
+{
+    int hue = 0, saturation = 0, lightness = 0;
+};
+CauseHsl causeHsl(Cause c);
+QString causeColourHex(Cause c); // "#rrggbb" of causeHsl
+
 } // namespace gwb

@@ -107,7 +107,7 @@ QString timelineSvg(const TimelineIndex &index, int width, int maxBins)
                 continue;
             const double y0 = yOf(base), y1 = yOf(base + n);
             out << "<rect x=\"" << svg::num(x) << "\" y=\"" << svg::num(y1) << "\" width=\"" << svg::num(w)
-                << "\" height=\"" << svg::num(y0 - y1) << "\" fill=\"" << svg::causeColour(int(r)) << "\"><title>"
+                << "\" height=\"" << svg::num(y0 - y1) << "\" fill=\"" << causeColourHex(Cause(ranked[r])) << "\"><title>"
                 << svg::escape(causeId(Cause(ranked[r]))) << ": " << n << "</title></rect>";
             base += n;
         }
@@ -148,7 +148,7 @@ QString timelineSvg(const TimelineIndex &index, int width, int maxBins)
     auto legendAt = [&](int k) { return std::pair{kLeft + (k % 4) * int(plotW / 4), legendTop + (k / 4) * kLegendRow}; };
     for (std::size_t r = 0; r < ranked.size(); ++r) {
         const auto [x, y] = legendAt(int(r));
-        out << "<rect x=\"" << x << "\" y=\"" << y - 9 << "\" width=\"10\" height=\"10\" fill=\"" << svg::causeColour(int(r))
+        out << "<rect x=\"" << x << "\" y=\"" << y - 9 << "\" width=\"10\" height=\"10\" fill=\"" << causeColourHex(Cause(ranked[r]))
             << "\"/><text x=\"" << x + 14 << "\" y=\"" << y << "\">" << svg::escape(causeId(Cause(ranked[r]))) << " ("
             << totals[std::size_t(ranked[r])] << ")</text>";
     }

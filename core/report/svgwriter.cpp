@@ -48,16 +48,6 @@ QString rateColour(double rate, bool hasTraffic)
     return QStringLiteral("#e8604c");
 }
 
-QString causeColour(int rank)
-{
-    // Tableau-like palette: strong hues first, then their lighter variants.
-    // Twenty, so the causes of one report never share a colour in practice (there are 29 cause ids).
-    static const std::array<const char *, 20> palette{
-        "#d62728", "#1f77b4", "#ff7f0e", "#9467bd", "#2ca02c", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
-        "#ff9896", "#aec7e8", "#ffbb78", "#c5b0d5", "#98df8a", "#c49c94", "#f7b6d2", "#9edae5", "#dbdb8d", "#393b79"};
-    return QString::fromLatin1(palette[std::size_t(rank < 0 ? 0 : rank) % palette.size()]);
-}
-
 QString num(double v)
 {
     QString s = QString::number(v, 'f', 1);

@@ -18,9 +18,6 @@ QString elide(const QString &text, int maxChars);
 // Fill colour for an error rate: green (none) → yellow → orange → red; grey when there was no traffic.
 QString rateColour(double rate, bool hasTraffic = true);
 
-// A distinct colour per rank (0 = the cause with the most failures), readable on white and in greyscale print.
-QString causeColour(int rank);
-
 // Number with a fixed count of decimals and no trailing ".0", for coordinates.
 QString num(double v);
 

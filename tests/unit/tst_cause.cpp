@@ -57,6 +57,20 @@ class TestCause final : public QObject
 {
     Q_OBJECT
 private slots:
+    void everyCauseHasItsColour()
+    {
+        QCOMPARE(causeColourHex(Cause::None), QStringLiteral("#8c8c8c")); // grey 140, as QColor::fromHsl(0, 0, 140)
+        QSet<QString> seen;
+        for (int c = 0; c < kCauseCount; ++c) {
+            const Cause cause = static_cast<Cause>(c);
+            const QString hex = causeColourHex(cause);
+            QVERIFY2(QRegularExpression(QStringLiteral("^#[0-9a-f]{6}$")).match(hex).hasMatch(), qPrintable(hex));
+            if (cause != Cause::None && cause != Cause::Unclassified && cause != Cause::ConfigError)
+                QVERIFY2(!seen.contains(hex), qPrintable(QString(causeId(cause))));
+            seen.insert(hex);
+        }
+    }
+
     void idsAreTheContract()
     {
         QCOMPARE(kCauseCount, int(kContractIds.size()));
