@@ -56,6 +56,17 @@ if gwb --help | grep -q '^ *report'; then
   step "gwb report (HTML): ok"
 fi
 
+# The guided checks with the installed plugin: the php-fpm plugin loads from /usr/lib, without warnings.
+gwb check --list > "$tmp/checks.txt" || fail "gwb check --list exited $?"
+grep -q '^php-fpm-pool ' "$tmp/checks.txt" || fail "the installed php-fpm plugin was not loaded: $(cat "$tmp/checks.txt")"
+! grep -q '^warning:' "$tmp/checks.txt" || fail "plugin warnings: $(grep '^warning:' "$tmp/checks.txt")"
+gwb check --config-dump "$lab/nginx-T.txt" --access-log "$lab/access.log" --error-log "$lab/error.log" \
+    --cause read-timeout --format json --output "$tmp/checks.json" || fail "gwb check exited $?"
+grep -q '"schema": *"gwb.checks/1"' "$tmp/checks.json" || fail "gwb check wrote no gwb.checks/1 document"
+step "gwb check (installed plugin, lab fixtures): ok"
+ls /usr/share/gateway-workbench/training/lessons/*.lesson >/dev/null 2>&1 || fail "no training lessons installed"
+ls /usr/share/gateway-workbench/training/practice/*.scenario >/dev/null 2>&1 || fail "no practice scenarios installed"
+
 [[ -x /usr/share/gateway-workbench/lab/gwb-lab ]] || fail "the lab's gwb-lab is not executable"
 gwb-lab --help >/dev/null || fail "gwb-lab --help"
 [[ -d /usr/lib/gateway-workbench/plugins ]] || fail "no plugins directory"
