@@ -1,6 +1,7 @@
 #include "investigationview.h"
 
 #include "chainview.h"
+#include "checkspage.h"
 #include "configpage.h"
 #include "logspage.h"
 #include "overviewpage.h"
@@ -26,6 +27,7 @@ InvestigationView::InvestigationView(QWidget *parent) : QWidget(parent)
     m_timeline = new TimelineView(m_selection, this);
     m_logs = new LogsPage(m_selection, this);
     m_config = new ConfigPage(this);
+    m_checks = new ChecksPage(m_selection, this);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("investigationTabs"));
@@ -35,6 +37,7 @@ InvestigationView::InvestigationView(QWidget *parent) : QWidget(parent)
     m_tabs->addTab(m_timeline, tr("&Timeline"));
     m_tabs->addTab(m_logs, tr("&Logs"));
     m_tabs->addTab(m_config, tr("Con&fig"));
+    m_tabs->addTab(m_checks, tr("Chec&ks"));
 
     m_chip = new QWidget(this);
     auto *chipLayout = new QHBoxLayout(m_chip);
@@ -91,6 +94,7 @@ void InvestigationView::setSession(SessionPtr session)
     m_timeline->setSession(m_session);
     m_logs->setSession(m_session);
     m_config->setSession(m_session);
+    m_checks->setSession(m_session);
     updateFilterChip();
 }
 

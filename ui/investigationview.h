@@ -12,6 +12,7 @@ class QToolButton;
 namespace gwb {
 
 class ChainView;
+class ChecksPage;
 class ConfigPage;
 class LogsPage;
 class OverviewPage;
@@ -19,13 +20,13 @@ class SelectionState;
 class TargetsPanel;
 class TimelineView;
 
-// One open investigation: the inputs on the left, Overview / Chain / Timeline / Logs / Config on the right,
+// One open investigation: the inputs on the left, Overview / Chain / Timeline / Logs / Config / Checks on the right,
 // all following one SelectionState. The active filter shows above the tabs with a × to reset it.
 class InvestigationView final : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, ChainTab, TimelineTab, LogsTab, ConfigTab };
+    enum Tab { OverviewTab, ChainTab, TimelineTab, LogsTab, ConfigTab, ChecksTab };
 
     explicit InvestigationView(QWidget *parent = nullptr);
     ~InvestigationView() override;
@@ -44,6 +45,7 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     LogsPage *logs() const { return m_logs; }
     ConfigPage *config() const { return m_config; }
+    ChecksPage *checks() const { return m_checks; }
     QTabWidget *tabs() const { return m_tabs; }
     QSplitter *splitter() const { return m_split; }
 
@@ -62,6 +64,7 @@ private:
     TimelineView *m_timeline = nullptr;
     LogsPage *m_logs = nullptr;
     ConfigPage *m_config = nullptr;
+    ChecksPage *m_checks = nullptr;
 };
 
 } // namespace gwb

@@ -1,6 +1,7 @@
 #include "screenshots.h"
 
 #include "chainview.h"
+#include "checkspage.h"
 #include "configpage.h"
 #include "investigationview.h"
 #include "logspage.h"
@@ -11,6 +12,8 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QEventLoop>
+#include <QTimer>
 #include <QGraphicsView>
 #include <QTableView>
 
@@ -76,10 +79,31 @@ void ScreenshotRunner::captureViews()
                 if (!view->config()->openAt(c.where))
                     continue;
                 save(QStringLiteral("config"));
+                captureChecks();
                 return;
             }
     view->showTab(InvestigationView::ConfigTab);
     save(QStringLiteral("config"));
+    captureChecks();
+}
+
+void ScreenshotRunner::captureChecks()
+{
+    // The guided checks of the first subject, run on this machine (the lab's host), verdicts shown.
+    InvestigationView *view = m_window->investigationView();
+    ChecksPage *checks = view->checks();
+    view->showTab(InvestigationView::ChecksTab);
+    if (!checks->subjects().empty()) {
+        checks->selectSubject(0);
+        QEventLoop loop;
+        connect(checks, &ChecksPage::runFinished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        checks->runAllForSubject();
+        if (checks->isRunning())
+            loop.exec();
+        checks->cancel();
+    }
+    save(QStringLiteral("checks"));
 }
 
 } // namespace gwb

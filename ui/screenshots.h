@@ -19,6 +19,7 @@ public:
 
 private:
     void save(const QString &name);
+    void captureChecks();
     MainWindow *m_window;
     QString m_dir;
     QStringList m_written;
