@@ -16,6 +16,9 @@
 #include "savedinvestigation.h"
 #include "secretstore.h"
 #include "trainingwindow.h"
+#include "checkspage.h"
+#include "transport/localtransport.h"
+#include "transport/sshtransport.h"
 #include "welcomepage.h"
 
 #include <QApplication>
@@ -47,6 +50,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setWindowIcon(QIcon(QStringLiteral(":/gwb/icons/app.svg")));
     m_welcome = new WelcomePage(this);
     m_view = new InvestigationView(this);
+    // Check results belong to the investigation: kept for File → Save investigation.
+    connect(m_view->checks(), &ChecksPage::resultsChanged, this, [this](const QJsonObject &checks) { m_checks = checks; });
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_view);
@@ -200,6 +205,9 @@ void MainWindow::openInputs(const LocalInputs &inputs, bool fromLab)
 {
     m_collect->cancel();
     m_lastFromLab = fromLab;
+    // Files from this machine's nginx (or the lab) are checked here; files from elsewhere have no host.
+    m_checksHost = fromLab || m_openingLocal ? ChecksHost::Local : ChecksHost::None;
+    m_openingLocal = false;
     m_reload = [this, inputs, fromLab] { openInputs(inputs, fromLab); };
     DiagnoseOptions options;
     options.evidencePerFinding = Preferences::load().evidencePerFinding;
@@ -227,6 +235,7 @@ void MainWindow::openLocalMachine()
                      .arg(in.configFile));
         return;
     }
+    m_openingLocal = true;
     openInputs(in);
 }
 
@@ -313,6 +322,7 @@ void MainWindow::onLoaded(const SessionPtr &session)
     m_source.reset();
     m_checks = {};
     showSession(session, session->title(), m_loader->elapsedMs());
+    configureChecks();
     RecentInvestigations::add(m_lastFromLab ? RecentEntry::lab() : RecentEntry::files(session->inputs));
     emit sessionLoaded();
     emit idle();
@@ -378,6 +388,10 @@ void MainWindow::onCollected(const SessionPtr &session, const SessionSourcePtr &
     m_source = source;
     m_checks = source->checks;
     showSession(session, source->title, m_collect->elapsedMs());
+    // Collected over SSH: the checks run on the first host; a bundle or saved investigation has no host.
+    m_checksHost = source->kind == SessionSource::Kind::Collected && !m_lastJob.targets.empty() ? ChecksHost::Ssh
+                                                                                              : ChecksHost::None;
+    configureChecks();
     if (source->kind != SessionSource::Kind::Collected)
         RecentInvestigations::add({source->kind == SessionSource::Kind::Saved ? RecentEntry::Kind::Saved
                                                                               : RecentEntry::Kind::Bundle,
@@ -431,6 +445,7 @@ void MainWindow::collect(const CollectJob &job)
     CollectJob withPrefs = job;
     withPrefs.diagnose.evidencePerFinding = Preferences::load().evidencePerFinding;
     m_reload = [this, job] { collect(job); };
+    m_lastJob = job;
     m_collect->collect(withPrefs);
 }
 
@@ -518,6 +533,39 @@ void MainWindow::openTraining()
     m_training->show();
     m_training->raise();
     m_training->activateWindow();
+}
+
+void MainWindow::configureChecks()
+{
+    ChecksPage *page = m_view->checks();
+    switch (m_checksHost) {
+    case ChecksHost::Local:
+        page->setTransportFactory([] { return std::make_unique<LocalTransport>(); });
+        page->setSudo(SudoUse::No);
+        break;
+    case ChecksHost::Ssh: {
+        const CollectJob::Target target = m_lastJob.targets.front();
+        if (target.local) {
+            page->setTransportFactory([] { return std::make_unique<LocalTransport>(); });
+        } else {
+            // The collection verified (or recorded, when the user trusted it) this host's key; a key that
+            // changed since is refused. Keys and the agent authenticate; a host that wants a typed password
+            // makes the checks say so (could-not-run) instead of asking again.
+            const SshOptions options = target.ssh;
+            page->setTransportFactory([options] {
+                return std::make_unique<SshTransport>(options, HostKeyPolicy::refuseUnknown());
+            });
+        }
+        page->setSudo(m_lastJob.sudo);
+        break;
+    }
+    case ChecksHost::None:
+        page->setTransportFactory({});
+        page->setSudo(SudoUse::No);
+        break;
+    }
+    if (!m_checks.isEmpty())
+        page->restoreResults(m_checks);
 }
 
 } // namespace gwb

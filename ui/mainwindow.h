@@ -56,6 +56,8 @@ public:
     void exportReportDialog();
     // Opens (or raises) the training mode window: lessons, misconceptions, practice rounds on the lab.
     void openTraining();
+    // Tells the Checks tab where its probes run (this machine, the SSH host, or nowhere) and shows saved results.
+    void configureChecks();
 
     // Guided-check results (checkRunToJson of core/checks) travel with a saved investigation: set them as
     // they change; a reopened investigation brings its own back.
@@ -106,6 +108,11 @@ private:
     QString m_sshConfigPath;
     std::function<void()> m_reload; // repeats the last load
     bool m_lastFromLab = false;
+    // Where the guided checks of the open investigation run.
+    enum class ChecksHost { None, Local, Ssh };
+    ChecksHost m_checksHost = ChecksHost::None;
+    bool m_openingLocal = false;
+    CollectJob m_lastJob;
 };
 
 } // namespace gwb
