@@ -286,7 +286,7 @@ ChecksPage::ChecksPage(SelectionState *selection, QWidget *parent) : QWidget(par
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_tree->header()->setSectionResizeMode(1, QHeaderView::Interactive);
     m_tree->header()->resizeSection(1, 130);
-    m_tree->setMinimumWidth(300);
+    m_tree->setMinimumWidth(220);
     m_tree->setRootIsDecorated(true);
     m_tree->setUniformRowHeights(true);
     m_healthy = new QCheckBox(tr("Include healthy peers"), this);
@@ -316,6 +316,9 @@ ChecksPage::ChecksPage(SelectionState *selection, QWidget *parent) : QWidget(par
     m_busy->hide();
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("checksStatus"));
+    // A long status must not widen the page (and squeeze the targets panel): it wraps instead.
+    m_status->setWordWrap(true);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_runNext);
     bar->addWidget(m_runAll);
@@ -606,12 +609,18 @@ const CheckResult *ChecksPage::resultFor(const CheckSubject &subject, const QStr
 
 void ChecksPage::rebuildSteps()
 {
-    for (CheckStepCard *card : std::as_const(m_cards))
+    // Hidden at once, deleted later (a card may be the sender of the signal that got us here): a card left
+    // visible until the deferred delete would be painted under the new ones.
+    for (CheckStepCard *card : std::as_const(m_cards)) {
+        card->hide();
         card->deleteLater();
+    }
     m_cards.clear();
     while (QLayoutItem *item = m_stepsLayout->takeAt(0)) {
-        if (QWidget *w = item->widget())
+        if (QWidget *w = item->widget()) {
+            w->hide();
             w->deleteLater();
+        }
         delete item;
     }
     m_plan.clear();

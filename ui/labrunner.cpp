@@ -88,7 +88,9 @@ void LabRunner::runStep(int step)
         m_process = nullptr;
         p->deleteLater();
         const QByteArray out = p->readAllStandardOutput();
-        if (status != QProcess::NormalExit || code != 0) {
+        // A lab left running (by an earlier start, or by gwb-lab up in a terminal) is used as it is.
+        const bool alreadyUp = step == 0 && out.contains("is already up");
+        if ((status != QProcess::NormalExit || code != 0) && !alreadyUp) {
             emit failed(tr("%1 failed (exit %2): %3")
                             .arg(QFileInfo(p->program()).fileName(), QString::number(code),
                                  QString::fromLocal8Bit(out + p->readAllStandardError()).trimmed()));
