@@ -16,6 +16,7 @@
 #include "savedinvestigation.h"
 #include "secretstore.h"
 #include "trainingwindow.h"
+#include "checks/checkengine.h"
 #include "checkspage.h"
 #include "transport/localtransport.h"
 #include "transport/sshtransport.h"
@@ -293,8 +294,11 @@ bool MainWindow::exportReport(const QString &path)
 {
     if (!m_session)
         return false;
-    if (auto written = writeReport(path, m_session->investigation, m_session->result, ReportOptions{});
-        !written) {
+    ReportOptions options;
+    // The guided checks run so far go into the report's "Guided checks" section.
+    if (auto run = checkRunFromJson(m_checks))
+        options.checks = reportChecksOf(*run);
+    if (auto written = writeReport(path, m_session->investigation, m_session->result, options); !written) {
         m_bar->showError(tr("The report could not be written."), written.error().message);
         return false;
     }

@@ -1,5 +1,6 @@
 // File → Export report writes the investigation on screen as a self-contained HTML file and as a PDF.
 #include "uitest.h"
+#include "checks/checkengine.h"
 
 #include <QFile>
 #include <QProcess>
@@ -49,6 +50,32 @@ private slots:
         t.start(QStringLiteral("pdftotext"), {pdf, QStringLiteral("-")});
         QVERIFY(t.waitForFinished(60'000));
         QVERIFY(t.readAllStandardOutput().contains("Most likely cause"));
+    }
+
+    void checkResultsGoIntoTheReport()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(uitest::openAndWait(window, uitest::labInputs()));
+        CheckRun run;
+        run.host = QStringLiteral("local");
+        CheckResult r;
+        r.checkId = QStringLiteral("probe-peer");
+        r.verdict = Verdict::Fail;
+        r.summary = QStringLiteral("the connection was refused: nothing listens on that port");
+        r.subject.kind = CheckSubject::Kind::Peer;
+        r.subject.peer = QStringLiteral("127.0.0.1:18082");
+        run.results.push_back(r);
+        window.setGuidedChecks(checkRunToJson(run));
+        QTemporaryDir dir;
+        const QString html = dir.filePath(QStringLiteral("checks.html"));
+        QVERIFY(window.exportReport(html));
+        QFile f(html);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(text.contains("probe-peer"));
+        QVERIFY(text.contains("nothing listens on that port"));
+        QVERIFY(!text.contains("No guided checks were run"));
     }
 
     void anUnwritablePathSaysSoAndKeepsTheSession()
