@@ -63,7 +63,7 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("GatewayWorkbenchTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("gateway-workbench-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("gateway-workbench-tests-trainingwindow")); // its own settings file
     }
 
     void theRevealWaitsForACommittedAnswer()

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QSignalSpy>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -15,7 +16,10 @@ inline void isolateSettings()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("GatewayWorkbenchTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("gateway-workbench-tests"));
+    // One settings file per test program: ctest runs them in parallel, and recent lists, saved targets and
+    // layouts written by one must not show up in another.
+    QCoreApplication::setApplicationName(QStringLiteral("gateway-workbench-tests-") +
+                                         QFileInfo(QCoreApplication::applicationFilePath()).completeBaseName());
 }
 
 inline QString labFile(const QString &name)
