@@ -10,14 +10,6 @@ namespace gwb {
 
 namespace {
 
-const Finding *findingOf(const CheckContext &context, const CheckSubject &subject)
-{
-    const DiagnosisResult *d = context.diagnosis();
-    if (!d || subject.finding < 0 || size_t(subject.finding) >= d->findings.size())
-        return nullptr;
-    return &d->findings[size_t(subject.finding)];
-}
-
 bool hasPeer(const CheckSubject &s)
 {
     return s.kind == CheckSubject::Kind::Peer || s.kind == CheckSubject::Kind::UnixSocket;
@@ -149,7 +141,7 @@ public:
     }
     QStringList plannedCommands(const CheckSubject &s, const CheckContext &context) const override
     {
-        return {commandText(RemoteCommand::httpProbe(target(s, context)))};
+        return {commandText(RemoteCommand::httpProbe(httpTargetOf(s, int(context.options().probeTimeout.count() / 1000))))};
     }
     CheckResult run(const CheckSubject &s, CheckContext &context) const override
     {
@@ -161,7 +153,7 @@ public:
         const bool logged = f && f->cause == Cause::HeaderTooBig;
         qint64 headerBytes = -1;
         if (context.hasHost() && context.hasTool(QStringLiteral("curl"), r)) {
-            if (auto out = context.run(RemoteCommand::httpProbe(target(s, context)), r)) {
+            if (auto out = context.run(RemoteCommand::httpProbe(httpTargetOf(s, int(context.options().probeTimeout.count() / 1000))), r)) {
                 const HttpProbeOutcome p = parseCurlProbe(*out);
                 if (p.completed)
                     headerBytes = p.headerBytes;
@@ -207,20 +199,6 @@ public:
         return r;
     }
 
-private:
-    static RemoteCommand::HttpTarget target(const CheckSubject &s, const CheckContext &context)
-    {
-        RemoteCommand::HttpTarget t;
-        t.scheme = s.scheme == QLatin1StringView("https") ? QByteArray("https") : QByteArray("http");
-        t.connectHost = s.host.toUtf8();
-        t.port = s.port;
-        t.socketPath = s.kind == CheckSubject::Kind::UnixSocket ? s.socketPath.toUtf8() : QByteArray();
-        t.hostHeader = s.hostHeader.toUtf8();
-        t.sni = s.sni.toUtf8();
-        t.path = s.uri.toUtf8();
-        t.timeoutSec = int(context.options().probeTimeout.count() / 1000);
-        return t;
-    }
 };
 
 class KeepaliveSettings final : public Check

@@ -10,14 +10,6 @@ namespace gwb {
 
 namespace {
 
-const Finding *findingOf(const CheckContext &context, const CheckSubject &subject)
-{
-    const DiagnosisResult *d = context.diagnosis();
-    if (!d || subject.finding < 0 || size_t(subject.finding) >= d->findings.size())
-        return nullptr;
-    return &d->findings[size_t(subject.finding)];
-}
-
 QString statusList(const Finding &f)
 {
     QStringList parts;

@@ -36,16 +36,7 @@ int probeSeconds(const CheckContext &context, const CheckSubject &subject)
 
 RemoteCommand::HttpTarget targetOf(const CheckContext &context, const CheckSubject &s)
 {
-    RemoteCommand::HttpTarget t;
-    t.scheme = s.scheme == QLatin1StringView("https") ? QByteArray("https") : QByteArray("http");
-    t.connectHost = s.host.toUtf8();
-    t.port = s.port;
-    t.socketPath = s.kind == CheckSubject::Kind::UnixSocket ? s.socketPath.toUtf8() : QByteArray();
-    t.hostHeader = s.hostHeader.toUtf8();
-    t.sni = s.sni.toUtf8();
-    t.path = (s.uri.isEmpty() ? QStringLiteral("/") : s.uri).toUtf8();
-    t.timeoutSec = probeSeconds(context, s);
-    return t;
+    return httpTargetOf(s, probeSeconds(context, s));
 }
 
 class ProbePeer final : public Check

@@ -128,6 +128,28 @@ QString formatMs(qint64 ms)
     return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', ms < 10000 ? 2 : 1);
 }
 
+const Finding *findingOf(const CheckContext &context, const CheckSubject &subject)
+{
+    const DiagnosisResult *d = context.diagnosis();
+    if (!d || subject.finding < 0 || size_t(subject.finding) >= d->findings.size())
+        return nullptr;
+    return &d->findings[size_t(subject.finding)];
+}
+
+RemoteCommand::HttpTarget httpTargetOf(const CheckSubject &s, int timeoutSec)
+{
+    RemoteCommand::HttpTarget t;
+    t.scheme = s.scheme == QLatin1StringView("https") ? QByteArray("https") : QByteArray("http");
+    t.connectHost = s.host.toUtf8();
+    t.port = s.port;
+    t.socketPath = s.kind == CheckSubject::Kind::UnixSocket ? s.socketPath.toUtf8() : QByteArray();
+    t.hostHeader = s.hostHeader.toUtf8();
+    t.sni = s.sni.toUtf8();
+    t.path = (s.uri.isEmpty() ? QStringLiteral("/") : s.uri).toUtf8();
+    t.timeoutSec = timeoutSec;
+    return t;
+}
+
 std::vector<const Finding *> findingsOfPeer(const CheckContext &context, const QString &peer)
 {
     std::vector<const Finding *> out;

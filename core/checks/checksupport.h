@@ -32,6 +32,11 @@ PeerLatency peerLatency(const CheckContext &context, const QString &peer);
 
 // "1.2 s" / "350 ms".
 QString formatMs(qint64 ms);
+// The finding that led to the subject; null when it came from no finding (a healthy peer).
+const Finding *findingOf(const CheckContext &context, const CheckSubject &subject);
+// How to reach the subject the way nginx does (scheme, address or socket, Host header, SNI, probe path).
+RemoteCommand::HttpTarget httpTargetOf(const CheckSubject &subject, int timeoutSec);
+
 // The findings of the investigation about this subject's peer (all causes).
 std::vector<const Finding *> findingsOfPeer(const CheckContext &context, const QString &peer);
 
