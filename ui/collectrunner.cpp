@@ -147,7 +147,9 @@ Built buildSession(const std::vector<Collection> &collections, CollectWindow win
     std::shared_ptr<Session> session(new Session, [spool](Session *s) { delete s; });
     session->inputs = inputsOf(collections, window);
     session->investigation = std::move(inv).value();
-    session->result = Diagnoser::run(session->investigation, options);
+    DiagnoseOptions cancellable = options;
+    cancellable.cancel = &stop; // Cancel during the diagnosis of a big collection returns at once too
+    session->result = Diagnoser::run(session->investigation, cancellable);
     if (stop)
         return {nullptr, {Error::Kind::Cancelled, QString()}};
     session->chain = ChainGraph::build(session->investigation, session->result);
@@ -246,6 +248,7 @@ void collectAndDiagnose(const SharedPtr &s, const CollectJob &job)
     o.sudo = job.sudo;
     o.outputDir = spool->path();
     o.nginxConf = job.nginxConf;
+    o.parseWhilePulling = true; // buildSession's investigationFrom takes the parsed access logs
     o.cancel = s->cancel;
     o.onProgress = [raw = s.get()](const CollectProgress &p) { raw->progressed(p); };
 

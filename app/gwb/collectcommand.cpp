@@ -88,18 +88,20 @@ int collect(const QStringList &args)
         error(QStringLiteral("%1 exists and is not empty; give a new directory for the bundle").arg(dir));
         return Usage;
     }
-    CollectWindow window;
-    const TimeMs now = nowWallClockMs();
-    for (const auto &[opt, bound] : {std::pair{&since, &window.since}, std::pair{&until, &window.until}}) {
-        if (!p.isSet(*opt))
+    // A duration ("30m") counts back from each host's clock, read when its collection starts.
+    std::optional<WindowBound> bounds[2];
+    for (int i = 0; i < 2; ++i) {
+        const QCommandLineOption &opt = i == 0 ? since : until;
+        if (!p.isSet(opt))
             continue;
-        auto t = parseWindowBound(p.value(*opt), now);
+        auto t = readWindowBound(p.value(opt));
         if (!t) {
-            error(QStringLiteral("--%1: %2").arg(opt->names().first(), t.error().message));
+            error(QStringLiteral("--%1: %2").arg(opt.names().first(), t.error().message));
             return Usage;
         }
-        *bound = t.value();
+        bounds[i] = *t;
     }
+    const CollectWindow window = CollectWindow::from(bounds[0], bounds[1]);
     auto got = collectTargets(choice, window, dir);
     if (const int *code = std::get_if<int>(&got))
         return *code;

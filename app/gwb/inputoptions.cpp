@@ -62,15 +62,17 @@ std::optional<int> InputOptions::read(const QCommandLineParser &p, LocalInputs &
         return Usage;
     }
     const TimeMs now = nowWallClockMs();
-    for (const auto &[opt, target] : {std::pair{&m_since, &inputs.since}, std::pair{&m_until, &inputs.until}}) {
+    for (const auto &[opt, target, ago] : {std::tuple{&m_since, &inputs.since, &inputs.sinceAgoMs},
+                                           std::tuple{&m_until, &inputs.until, &inputs.untilAgoMs}}) {
         if (!p.isSet(*opt))
             continue;
-        auto t = parseWindowBound(p.value(*opt), now);
+        auto t = readWindowBound(p.value(*opt));
         if (!t) {
             error(QStringLiteral("--%1: %2").arg(opt->names().first(), t.error().message));
             return Usage;
         }
-        *target = t.value();
+        *target = t->resolve(now);
+        *ago = t->agoMs;
     }
     inputs.configDump = p.value(m_dump);
     inputs.configFile = p.value(m_conf);

@@ -91,7 +91,7 @@ Result<QString> unpackBundle(const QString &path, CollectedTargets &keep)
 }
 
 std::variant<CollectedTargets, int> collectTargets(const TargetChoice &choice, CollectWindow window,
-                                                   const QString &outputDir)
+                                                   const QString &outputDir, bool parseWhilePulling, int parseThreads)
 {
     CollectedTargets out;
     QString dir = outputDir;
@@ -110,6 +110,8 @@ std::variant<CollectedTargets, int> collectTargets(const TargetChoice &choice, C
     options.sudo = choice.sudo ? SudoUse::Allowed : SudoUse::No;
     options.outputDir = dir;
     options.nginxConf = choice.nginxConf;
+    options.parseWhilePulling = parseWhilePulling;
+    options.parseThreads = parseThreads;
 
     std::vector<CollectTarget> targets;
     std::set<QString> labels;
@@ -152,7 +154,9 @@ std::variant<CollectedTargets, int> collectTargets(const TargetChoice &choice, C
 Result<Investigation> loadInvestigation(const TargetChoice &choice, const LocalInputs &inputs, CollectedTargets &keep,
                                         std::optional<int> &reported)
 {
-    const CollectWindow window{inputs.since, inputs.until};
+    CollectWindow window{inputs.since, inputs.until};
+    window.sinceAgoMs = inputs.sinceAgoMs;
+    window.untilAgoMs = inputs.untilAgoMs;
     if (!choice.bundle.isEmpty()) {
         auto unpacked = unpackBundle(choice.bundle, keep);
         if (!unpacked)
@@ -160,17 +164,28 @@ Result<Investigation> loadInvestigation(const TargetChoice &choice, const LocalI
         auto loaded = Bundle::load(*unpacked);
         if (!loaded)
             return loaded.error();
+        // "--since 30m" of a bundle: the last 30 minutes before it was collected, on the host's clock.
+        if (window.isRelative() && !loaded->empty() && loaded->front().collectedAtUtcMs != 0)
+            window = window.resolvedAt(loaded->front().collectedAtUtcMs +
+                                       loaded->front().hostUtcOffsetMinutes * 60'000LL);
         return investigationFrom(*loaded, window, inputs.threads);
     }
     if (!choice.collects())
         return Investigation::loadLocal(inputs);
-    auto got = collectTargets(choice, window, QString());
+    // The access logs are parsed as they arrive; investigationFrom takes those results.
+    // Relative bounds stay relative for the collector, which ties them to each host's clock.
+    if (window.sinceAgoMs >= 0)
+        window.since = kNoTime;
+    if (window.untilAgoMs >= 0)
+        window.until = kNoTime;
+    auto got = collectTargets(choice, window, QString(), true, inputs.threads);
     if (const int *code = std::get_if<int>(&got)) {
         reported = *code;
         return Error::io(QString());
     }
     keep = std::move(std::get<CollectedTargets>(got));
-    return investigationFrom(keep.collections, window, inputs.threads);
+    // Open sides (relative bounds included) are taken from the collections, resolved on the host.
+    return investigationFrom(keep.collections, CollectWindow{window.since, window.until}, inputs.threads);
 }
 
 } // namespace gwb::cli

@@ -75,9 +75,11 @@ struct CollectedTargets
 };
 
 // Collects every chosen target into `outputDir` (a temporary directory when empty). Errors are printed, one
-// sentence each; returns the exit code when nothing could be collected.
+// sentence each; returns the exit code when nothing could be collected. `parseWhilePulling` (for a diagnosis
+// that follows) parses the access logs with `parseThreads` while they arrive.
 std::variant<CollectedTargets, int> collectTargets(const TargetChoice &choice, CollectWindow window,
-                                                   const QString &outputDir);
+                                                   const QString &outputDir, bool parseWhilePulling = false,
+                                                   int parseThreads = 0);
 
 // A bundle directory as is; a .tar.gz bundle unpacked into a temporary directory kept in `keep.spool`.
 [[nodiscard]] Result<QString> unpackBundle(const QString &path, CollectedTargets &keep);

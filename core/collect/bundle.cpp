@@ -200,6 +200,8 @@ Result<Investigation> investigationFrom(const std::vector<Collection> &collectio
                 in.accessLogs << local;
             else if (f.role == CollectedFile::Role::ErrorLog)
                 in.errorLogs << local;
+            if (f.role == CollectedFile::Role::AccessLog && f.preparsed)
+                in.preparsed[local] = f.preparsed;
         }
         carried.insert(carried.end(), c.diagnostics.begin(), c.diagnostics.end());
         if (&c != &collections.front() && c.configDump())

@@ -107,9 +107,10 @@ Result<Collection> Collector::collect(const CollectOptions &o)
         return Error::io(QStringLiteral("cannot create the directory %1").arg(c.directory));
     c.collectedAtUtcMs = clock->utcMs;
     c.hostUtcOffsetMinutes = clock->offsetMinutes;
-    c.window = o.window;
+    const TimeMs hostNow = clock->utcMs + clock->offsetMinutes * 60'000LL;
+    c.window = o.window.resolvedAt(hostNow); // "--since 30m" is the host's last 30 minutes
     if (c.window.since == kNoTime && !o.allTime)
-        c.window.since = clock->utcMs + clock->offsetMinutes * 60'000LL - o.defaultSpan.count();
+        c.window.since = hostNow - o.defaultSpan.count();
 
     SudoUse sudo = o.sudo;
     if (sudo == SudoUse::Allowed) {
@@ -141,6 +142,7 @@ Result<Collection> Collector::collect(const CollectOptions &o)
     const ConfigModel config = ConfigModel::build(parsed);
 
     LogCollectContext ctx{m_transport, o, c, sudo, readIdentity(m_transport, o)};
+    ctx.config = &config;
     std::vector<std::pair<LogTarget, LogFileOnHost>> work;
     for (const LogTarget &target : logTargets(config)) {
         auto files = filesForTarget(ctx, target);

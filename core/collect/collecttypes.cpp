@@ -42,4 +42,29 @@ quint64 Collection::wireBytes() const
     return n;
 }
 
+CollectWindow CollectWindow::from(const std::optional<WindowBound> &since, const std::optional<WindowBound> &until)
+{
+    CollectWindow w;
+    if (since && since->isRelative())
+        w.sinceAgoMs = since->agoMs;
+    else if (since)
+        w.since = since->at;
+    if (until && until->isRelative())
+        w.untilAgoMs = until->agoMs;
+    else if (until)
+        w.until = until->at;
+    return w;
+}
+
+CollectWindow CollectWindow::resolvedAt(TimeMs nowWallMs) const
+{
+    CollectWindow w = *this;
+    if (w.sinceAgoMs >= 0)
+        w.since = nowWallMs - w.sinceAgoMs;
+    if (w.untilAgoMs >= 0)
+        w.until = nowWallMs - w.untilAgoMs;
+    w.sinceAgoMs = w.untilAgoMs = -1;
+    return w;
+}
+
 } // namespace gwb

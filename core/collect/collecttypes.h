@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/diagnostic.h"
+#include "common/wallclock.h"
 #include "common/strongtypes.h"
 #include "transport/command.h"
 #include "transport/transport.h"
@@ -8,9 +9,13 @@
 #include <QString>
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <vector>
 
 namespace gwb {
+
+class PreparsedAccessLog;
 
 // The part of the logs wanted, as wall-clock ms of the nginx host (error logs carry no zone, so the
 // host's own wall clock is the only scale both logs share). kNoTime = open on that side.
@@ -18,6 +23,17 @@ struct CollectWindow
 {
     TimeMs since = kNoTime;
     TimeMs until = kNoTime;
+    // "--since 30m": a duration back from the host's own clock, read when the collection starts (so that a
+    // host in another zone, or whose clock is off, still gives its last 30 minutes). -1 = not relative.
+    qint64 sinceAgoMs = -1;
+    qint64 untilAgoMs = -1;
+
+    // From --since/--until as read: an absolute bound as given, a relative one kept for the clock of
+    // wherever the logs are.
+    static CollectWindow from(const std::optional<WindowBound> &since, const std::optional<WindowBound> &until);
+    bool isRelative() const { return sinceAgoMs >= 0 || untilAgoMs >= 0; }
+    // The relative bounds tied to `nowWallMs`, a wall clock of the host the logs come from.
+    CollectWindow resolvedAt(TimeMs nowWallMs) const;
 };
 
 // Where the nginx that serves the host lives, as found on the host.
@@ -50,6 +66,9 @@ struct CollectedFile
     quint64 remoteSize = 0;
     bool compressed = false;
     bool windowed = false; // only a byte range of the file was pulled
+    // Access logs parsed while they were pulled (CollectOptions::parseWhilePulling): the investigation takes
+    // the events from here instead of parsing the file again. Lives in memory only, never in a bundle.
+    std::shared_ptr<PreparsedAccessLog> preparsed;
 };
 
 QString roleName(CollectedFile::Role role);
@@ -101,6 +120,11 @@ struct CollectOptions
     std::chrono::milliseconds slack{std::chrono::minutes(5)};
     quint64 probeSlice = 64 * 1024; // bytes read per timestamp probe
     std::chrono::milliseconds commandTimeout{std::chrono::seconds(60)};
+    // Parse each access log as its bytes arrive (cut by the collection's window, exactly, as the investigation
+    // would), so that a diagnosis right after the collection need not wait for a second pass over the files.
+    // Off for collections that only write a bundle.
+    bool parseWhilePulling = false;
+    int parseThreads = 0; // 0 = one per core
 };
 
 } // namespace gwb

@@ -3,6 +3,8 @@
 #include "collect/collector.h"
 #include "collect/logpuller.h"
 #include "collect/windowfinder.h"
+#include "diagnosis/investigation.h"
+#include "nginx/accessstreamparser.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -40,7 +42,7 @@ std::optional<RemoteFileStat> statOf(LogCollectContext &ctx, const QByteArray &p
 } // namespace
 
 QString unreadableAdvice(const QString &path, const RemoteIdentity &who, const std::optional<RemoteFileStat> &stat,
-                         bool sudoAllowed)
+                         bool sudoAllowed, bool sudoRefused)
 {
     const QString user = who.user.isEmpty() ? QStringLiteral("the login user") : who.user;
     QString what;
@@ -61,7 +63,11 @@ QString unreadableAdvice(const QString &path, const RemoteIdentity &who, const s
             fix = QStringLiteral("give %1 read access (e.g. a group that may read the nginx logs, like adm on Debian)")
                       .arg(user);
     }
-    if (!sudoAllowed)
+    if (sudoRefused)
+        fix += QStringLiteral(", or let %1 run sudo -n without a password on this host (--sudo was given, but "
+                              "sudo -n asked for one)")
+                   .arg(user);
+    else if (!sudoAllowed)
         fix += QStringLiteral(", or pass --sudo if sudo -n is allowed for %1 on this host").arg(user);
     return what + QStringLiteral("; ") + fix + QStringLiteral("; the other logs were collected");
 }
@@ -106,7 +112,8 @@ Result<void> collectLogFile(LogCollectContext &ctx, const LogTarget &target, con
         return readable.error();
     if (!readable || readable->exitCode != 0) {
         warn(ctx.collection, path,
-             readable ? unreadableAdvice(path, ctx.identity, statOf(ctx, file.path), ctx.sudo == SudoUse::Allowed)
+             readable ? unreadableAdvice(path, ctx.identity, statOf(ctx, file.path), ctx.sudo == SudoUse::Allowed,
+                                               ctx.options.sudo == SudoUse::Allowed && ctx.sudo != SudoUse::Allowed)
                       : readable.error().message);
         return {};
     }
@@ -162,6 +169,23 @@ Result<void> collectLogFile(LogCollectContext &ctx, const LogTarget &target, con
         }
     }
 
+    std::unique_ptr<AccessStreamParser> streaming;
+    QString formatKey;
+    if (ctx.options.parseWhilePulling && target.role == CollectedFile::Role::AccessLog) {
+        // The format and window the investigation will pick for this spool file, so that it can take the
+        // result instead of parsing the file again (without a config, as there: combined).
+        const QString name = formatNameForLog(ctx.config, local);
+        formatKey = accessFormatKey(ctx.config, name);
+        auto format = accessLogFormat(ctx.config, name);
+        if (format && !formatKey.isEmpty()) {
+            LogParseOptions parse;
+            parse.since = w.since;
+            parse.until = w.until;
+            parse.threads = ctx.options.parseThreads;
+            streaming = std::make_unique<AccessStreamParser>(*format, SourceId(1), local, parse,
+                                                             file.gzip ? 0 : req.end - req.begin);
+        }
+    }
     auto pulled = pullRange(
         ctx.transport, req,
         [&](quint64 bytes) {
@@ -169,7 +193,17 @@ Result<void> collectLogFile(LogCollectContext &ctx, const LogTarget &target, con
                 ctx.options.onProgress({ctx.collection.hostLabel, path, bytes, ctx.totalBytes + bytes, ctx.filesDone,
                                         ctx.filesTotal});
         },
-        cancel);
+        cancel,
+        [&](QByteArrayView bytes, quint64 spoolOffset) {
+            if (!streaming)
+                return;
+            // The parser only takes bytes in order; anything else leaves the file to the investigation.
+            if (spoolOffset != streaming->bytesFed()) {
+                streaming.reset();
+                return;
+            }
+            streaming->feed(bytes);
+        });
     if (!pulled)
         return pulled.error();
     ctx.totalBytes += pulled->wireBytes;
@@ -185,6 +219,12 @@ Result<void> collectLogFile(LogCollectContext &ctx, const LogTarget &target, con
         return hash.error();
     out.sha256 = hash->first;
     out.bytes = hash->second;
+    if (streaming && streaming->bytesFed() == out.bytes) {
+        AccessLogResult parsed = streaming->finish(nullptr); // the investigation opens the spool file
+        if (!parsed.cancelled)
+            out.preparsed = std::make_shared<PreparsedAccessLog>(std::move(parsed), formatKey, w.since, w.until, out.bytes);
+    }
+    streaming.reset();
     ctx.collection.files.push_back(std::move(out));
     if (ctx.options.onProgress)
         ctx.options.onProgress({ctx.collection.hostLabel, path, pulled->wireBytes, ctx.totalBytes, ctx.filesDone,

@@ -5,6 +5,8 @@
 
 namespace gwb {
 
+struct ConfigModel;
+
 // Who we are on the host, to explain a permission problem in terms the user can act on.
 struct RemoteIdentity
 {
@@ -23,6 +25,7 @@ struct LogCollectContext
     quint64 totalBytes = 0;
     int filesDone = 0;
     int filesTotal = 0;
+    const ConfigModel *config = nullptr; // for the log_format of access logs parsed while pulling
 };
 
 // The files on the host that belong to `target` (itself and its rotations) and can overlap the window.
@@ -34,7 +37,9 @@ struct LogCollectContext
                                           int index);
 
 // "cannot read X as deploy: …; add deploy to the adm group … or pass --sudo …" (exposed for tests).
+// `sudoRefused`: --sudo was given but sudo -n did not work, so suggesting --sudo again would not help.
 QString unreadableAdvice(const QString &path, const RemoteIdentity &who, const std::optional<RemoteFileStat> &stat,
-                         bool sudoAllowed);
+                         bool sudoAllowed,
+                         bool sudoRefused = false);
 
 } // namespace gwb

@@ -7,7 +7,7 @@
 namespace gwb {
 
 Result<PullResult> pullRange(Transport &transport, const PullRequest &req, const PullProgress &progress,
-                             const CancelToken &cancel)
+                             const CancelToken &cancel, const PullSink &sink)
 {
     QFile spool(req.spoolPath);
     if (!spool.open(QIODevice::WriteOnly | QIODevice::Truncate))
@@ -20,6 +20,9 @@ Result<PullResult> pullRange(Transport &transport, const PullRequest &req, const
             writeFailed = true;
             return false;
         }
+        // spooledBytes counts across reconnects, so a resumed transfer continues at the right offset.
+        if (sink && !bytes.isEmpty())
+            sink(bytes, result.spooledBytes);
         result.spooledBytes += quint64(bytes.size());
         return true;
     };

@@ -33,10 +33,14 @@ struct PullResult
 };
 
 using PullProgress = std::function<void(quint64 wireBytes)>;
+// Receives the bytes written to the spool (decompressed, for .gz), in order, with the spool offset of their
+// first byte; a transfer resumed after a reconnect continues at the offset where the bytes stopped.
+using PullSink = std::function<void(QByteArrayView bytes, quint64 spoolOffset)>;
 
 // Fails only when the spool cannot be written or the pull was cancelled; a broken transfer is a partial
 // result, not an error, so that the caller keeps what arrived.
 [[nodiscard]] Result<PullResult> pullRange(Transport &transport, const PullRequest &request,
-                                           const PullProgress &progress, const CancelToken &cancel);
+                                           const PullProgress &progress, const CancelToken &cancel,
+                                           const PullSink &sink = {});
 
 } // namespace gwb

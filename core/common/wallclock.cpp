@@ -28,7 +28,7 @@ TimeMs nowWallClockMs()
     return now.toMSecsSinceEpoch() + qint64(now.offsetFromUtc()) * 1000;
 }
 
-Result<TimeMs> parseWindowBound(const QString &text, TimeMs nowWallMs)
+Result<WindowBound> readWindowBound(const QString &text)
 {
     const QString t = text.trimmed();
     static const QRegularExpression relative(QStringLiteral(R"(^(\d+)\s*(s|m|h|d)$)"));
@@ -36,7 +36,9 @@ Result<TimeMs> parseWindowBound(const QString &text, TimeMs nowWallMs)
         const qint64 n = m.captured(1).toLongLong();
         const QChar unit = m.captured(2).at(0);
         const qint64 factor = unit == u's' ? 1000 : unit == u'm' ? 60'000 : unit == u'h' ? 3'600'000 : 86'400'000;
-        return nowWallMs - n * factor;
+        WindowBound b;
+        b.agoMs = n * factor;
+        return b;
     }
     QString iso = t;
     iso.replace(QLatin1Char(' '), QLatin1Char('T'));
@@ -45,12 +47,22 @@ Result<TimeMs> parseWindowBound(const QString &text, TimeMs nowWallMs)
         QDateTime dt = QDateTime::fromString(iso, fmt);
         if (dt.isValid()) {
             dt.setTimeSpec(Qt::UTC);
-            return dt.toMSecsSinceEpoch();
+            WindowBound b;
+            b.at = dt.toMSecsSinceEpoch();
+            return b;
         }
     }
     return Error{Error::Kind::Usage,
                  QStringLiteral("cannot read the time \"%1\"; use \"2026-11-24 10:00\", \"2026-11-24T10:00:00\" or a "
                                 "duration back from now such as 30m, 2h, 1d").arg(text)};
+}
+
+Result<TimeMs> parseWindowBound(const QString &text, TimeMs nowWallMs)
+{
+    auto b = readWindowBound(text);
+    if (!b)
+        return b.error();
+    return b->resolve(nowWallMs);
 }
 
 } // namespace gwb

@@ -16,19 +16,6 @@ QString stripRotation(const QString &path)
     return base;
 }
 
-Result<LogFormat> formatFor(const ConfigModel *config, const QString &name)
-{
-    if (name == QLatin1StringView("combined") || !config)
-        return LogFormat::combined();
-    const LogFormatDefinition *def = config->logFormat(name);
-    if (!def)
-        return Error::input(QStringLiteral("log_format \"%1\" is not defined in the configuration").arg(name));
-    const auto escape = def->escape == QLatin1StringView("json")   ? LogFormat::Escape::Json
-                        : def->escape == QLatin1StringView("none") ? LogFormat::Escape::None
-                                                                   : LogFormat::Escape::Default;
-    return LogFormat::compile(def->name, def->format, escape);
-}
-
 Diagnostic skipped(const QString &path, const QString &why)
 {
     return {Diagnostic::Severity::Warning, {path, LineNumber(0)}, why};
@@ -41,6 +28,50 @@ bool isFileTarget(const QString &path)
 }
 
 } // namespace
+
+Result<LogFormat> accessLogFormat(const ConfigModel *config, const QString &name)
+{
+    if (name == QLatin1StringView("combined") || !config)
+        return LogFormat::combined();
+    const LogFormatDefinition *def = config->logFormat(name);
+    if (!def)
+        return Error::input(QStringLiteral("log_format \"%1\" is not defined in the configuration").arg(name));
+    const auto escape = def->escape == QLatin1StringView("json")   ? LogFormat::Escape::Json
+                        : def->escape == QLatin1StringView("none") ? LogFormat::Escape::None
+                                                                   : LogFormat::Escape::Default;
+    return LogFormat::compile(def->name, def->format, escape);
+}
+
+QString accessFormatKey(const ConfigModel *config, const QString &name)
+{
+    if (name == QLatin1StringView("combined") || !config)
+        return QStringLiteral("combined");
+    const LogFormatDefinition *def = config->logFormat(name);
+    if (!def)
+        return QString();
+    return def->name + QLatin1Char('\n') + def->escape + QLatin1Char('\n') + def->format;
+}
+
+std::optional<AccessLogResult> PreparsedAccessLog::take(const std::shared_ptr<TextSource> &text, SourceId source,
+                                                        const QString &formatKey, TimeMs since, TimeMs until)
+{
+    const std::lock_guard lock(m_mutex);
+    // Anything that would make the second parse differ from the first: another format, another window,
+    // other bytes (a file changed or decompressed on open), or a parse that did not run to the end.
+    if (!m_result || m_result->cancelled || formatKey.isEmpty() || formatKey != m_formatKey || since != m_since ||
+        until != m_until || !text || text->wasCompressed() || static_cast<std::uint64_t>(text->bytes().size()) != m_bytes)
+        return std::nullopt;
+    AccessLogResult result = std::move(*m_result);
+    m_result.reset();
+    result.text = text;
+    if (result.source != source) {
+        // Source ids are handed out by the investigation, in its order of files.
+        result.source = source;
+        for (AccessEvent &ev : result.events)
+            ev.source = source.value;
+    }
+    return result;
+}
 
 QString formatNameForLog(const ConfigModel *config, const QString &path)
 {
@@ -134,10 +165,16 @@ Result<Investigation> Investigation::loadLocal(const LocalInputs &in, const std:
     std::uint16_t nextSource = 1;
     for (const auto &src : accessSources) {
         const QString name = in.accessFormat.isEmpty() ? formatNameForLog(config, src->path()) : in.accessFormat;
-        auto format = formatFor(config, name);
+        auto format = accessLogFormat(config, name);
         if (!format)
             return Error::input(QStringLiteral("%1: %2").arg(src->path(), format.error().message));
-        inv.accessLogs.push_back(AccessLogParser::parse(src, SourceId(nextSource++), format.value(), opts));
+        const SourceId source(nextSource++);
+        std::optional<AccessLogResult> parsed;
+        if (const auto pre = in.preparsed.find(src->path()); pre != in.preparsed.end() && pre->second)
+            parsed = pre->second->take(src, source, accessFormatKey(config, name), in.since, in.until);
+        if (!parsed)
+            parsed = AccessLogParser::parse(src, source, format.value(), opts);
+        inv.accessLogs.push_back(std::move(*parsed));
         inv.accessFormats.push_back(std::move(format.value()));
     }
     // Error logs are smaller; parse them side by side.

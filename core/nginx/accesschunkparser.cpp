@@ -86,7 +86,8 @@ private:
 struct AccessChunkParser::LineContext
 {
     AccessChunk &chunk;
-    const char *base; // start of the whole text: event offsets are absolute
+    const char *base;        // start of the buffer holding the piece
+    std::uint64_t baseOffset; // the file offset of `base`: event offsets are absolute
     std::vector<Span> values;
     CachedInterner peers, hosts;
     const char *lineStart = nullptr;
@@ -125,15 +126,20 @@ QString AccessChunkParser::reasonText(std::uint32_t code) const
     return QStringLiteral("malformed line");
 }
 
-void AccessChunkParser::parse(QByteArrayView text, AccessChunk &chunk) const
+void AccessChunkParser::parse(QByteArrayView piece, std::uint64_t pieceOffset, AccessChunk &chunk) const
 {
     if (chunk.events.capacity() < chunk.expectedEvents)
         reserveEvents(chunk.events, chunk.expectedEvents);
-    LineContext ctx{chunk, text.data(), std::vector<Span>(m_splitter.valueCount()),
+    LineContext ctx{chunk, piece.data(), pieceOffset, std::vector<Span>(m_splitter.valueCount()),
                     CachedInterner(chunk.peers, m_escape), CachedInterner(chunk.hosts, m_escape), nullptr, {}, kNoTime, 0};
 
-    const char *p = text.data() + chunk.begin;
-    const char *end = text.data() + chunk.end;
+    // Offsets are turned into pointers only within the piece; a range outside it is a caller's bug that must
+    // not become a read outside the buffer.
+    const auto pieceEnd = pieceOffset + static_cast<std::uint64_t>(piece.size());
+    const std::uint64_t first = std::clamp(chunk.begin, pieceOffset, pieceEnd);
+    const std::uint64_t last = std::clamp(chunk.end, first, pieceEnd);
+    const char *p = piece.data() + (first - pieceOffset);
+    const char *end = piece.data() + (last - pieceOffset);
     const char *prefaulted = p;
     std::uint32_t line = 0;
     while (p < end) {
@@ -144,7 +150,8 @@ void AccessChunkParser::parse(QByteArrayView text, AccessChunk &chunk) const
                 chunk.cancelled = true;
                 break;
             }
-            chunk.lines.addCheckpoint(LineNumber(line + 1), ByteOffset(static_cast<std::uint64_t>(p - text.data())));
+            chunk.lines.addCheckpoint(LineNumber(line + 1),
+                                      ByteOffset(static_cast<std::uint64_t>(p - piece.data()) + pieceOffset));
             // A window ahead at a time: all of a file bigger than memory at once would evict its own start.
             if (end - prefaulted > 0 && prefaulted - p < kPrefaultWindow / 2) {
                 const char *from = std::max(prefaulted, p);
@@ -232,7 +239,7 @@ void AccessChunkParser::parseLine(const char *b, const char *e, std::uint32_t lo
         chunk.malformed.add(reasonCode(Problem::EmptyLine), localLine);
         return;
     }
-    const auto offset = static_cast<std::uint64_t>(b - ctx.base);
+    const auto offset = static_cast<std::uint64_t>(b - ctx.base) + ctx.baseOffset;
     if (offset >= kOffsetLimit) {
         chunk.malformed.add(reasonCode(Problem::BeyondOffsetLimit), localLine);
         return;

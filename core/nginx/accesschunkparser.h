@@ -31,7 +31,7 @@ void reserveEvents(std::vector<AccessEvent> &events, std::size_t n);
 // merged into the AccessLogResult afterwards.
 struct AccessChunk
 {
-    std::uint64_t begin = 0, end = 0; // byte range in the text
+    std::uint64_t begin = 0, end = 0; // byte range in the file (absolute offsets)
     std::uint64_t expectedEvents = 0;  // estimate used to size `events` once instead of growing it
     std::vector<AccessEvent> events;
     Interner peers, hosts;
@@ -55,7 +55,11 @@ public:
 
     AccessChunkParser(const LogFormat &format, SourceId source, const LogParseOptions &options);
 
-    void parse(QByteArrayView text, AccessChunk &chunk) const;
+    // `text` is the whole file: chunk.begin and chunk.end are offsets in it.
+    void parse(QByteArrayView text, AccessChunk &chunk) const { parse(text, 0, chunk); }
+    // `piece` holds the file's bytes from offset `pieceOffset` on, in a buffer of its own (bytes still arriving
+    // from a host): chunk.begin and chunk.end are absolute and must lie within the piece.
+    void parse(QByteArrayView piece, std::uint64_t pieceOffset, AccessChunk &chunk) const;
     std::size_t minimumLineLength() const { return m_splitter.minimumLineLength(); }
 
     // The sentence for a ChunkMalformed code.

@@ -1,5 +1,6 @@
 // gwb_bench_collect: pull + parse a big access log over loopback SSH, next to `ssh host cat FILE > /dev/null`
-// in the same run, and the share of the file a one-hour window pulls out of a day.
+// in the same run — first pulled then parsed, then parsed while it is pulled (AccessStreamParser, as
+// `gwb diagnose --ssh` does) — and the share of the file a one-hour window pulls out of a day.
 //
 //   gwb_bench_collect GWB_GEN_ACCESSLOG [SIZE_MIB]   (default 1024; the log and the spool go to /tmp and are
 //                                                    deleted at the end; a throwaway sshd on 127.0.0.1 is
@@ -11,6 +12,7 @@
 #include "collect/windowfinder.h"
 #include "io/textsource.h"
 #include "nginx/accesslogparser.h"
+#include "nginx/accessstreamparser.h"
 #include "transport/sshtransport.h"
 
 #include <QCoreApplication>
@@ -108,7 +110,9 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "%s\n", qPrintable(format.error().message));
         return 1;
     }
-    std::vector<double> catTimes, pullTimes, parseTimes;
+    // Parse workers beside the pull (0 = one per core); GWB_BENCH_STREAM_THREADS overrides.
+    const int streamThreads = qEnvironmentVariableIntValue("GWB_BENCH_STREAM_THREADS");
+    std::vector<double> catTimes, pullTimes, parseTimes, streamTimes;
     for (int run = 0; run < 3; ++run) {
         QProcess cat;
         cat.setStandardOutputFile(QProcess::nullDevice());
@@ -135,13 +139,36 @@ int main(int argc, char **argv)
         auto src = TextSource::open(spool);
         const AccessLogResult r = AccessLogParser::parse(*src, SourceId(1), *format, {});
         parseTimes.push_back(seconds(t));
-        std::printf("run %d: ssh cat %.2f s, gwb pull %.2f s, parse %.2f s (%llu lines)\n", run + 1, catTimes.back(),
-                    pullTimes.back(), parseTimes.back(), static_cast<unsigned long long>(r.lineCount));
+        QFile::remove(spool);
+
+        // The same pull with the parse riding on it: the time runs until the result is complete.
+        t.restart();
+        LogParseOptions streamOptions;
+        streamOptions.threads = streamThreads;
+        AccessStreamParser stream(*format, SourceId(1), spool, streamOptions, size);
+        auto streamed = pullRange(ssh, req, {}, CancelToken(), [&](QByteArrayView bytes, quint64) { stream.feed(bytes); });
+        auto spooled = TextSource::open(spool);
+        if (!streamed || streamed->wireBytes != size || !spooled) {
+            std::fprintf(stderr, "pull with streaming parse failed\n");
+            return 1;
+        }
+        const AccessLogResult sr = stream.finish(*spooled);
+        streamTimes.push_back(seconds(t));
+        if (sr.lineCount != r.lineCount || sr.events.size() != r.events.size() || sr.malformed.total() != r.malformed.total()) {
+            std::fprintf(stderr, "the streaming parse differs from the whole-file parse\n");
+            return 1;
+        }
+        std::printf("run %d: ssh cat %.2f s, gwb pull %.2f s, parse %.2f s, pull with streaming parse %.2f s "
+                    "(%llu lines)\n",
+                    run + 1, catTimes.back(), pullTimes.back(), parseTimes.back(), streamTimes.back(),
+                    static_cast<unsigned long long>(r.lineCount));
         QFile::remove(spool);
     }
-    const double cat = median(catTimes), pull = median(pullTimes), parse = median(parseTimes);
-    std::printf("median: ssh cat %.2f s (%.0f MB/s) | gwb pull %.2f s = %.2fx | pull + parse %.2f s = %.2fx\n", cat,
-                double(size) / cat / 1e6, pull, pull / cat, pull + parse, (pull + parse) / cat);
+    const double cat = median(catTimes), pull = median(pullTimes), parse = median(parseTimes),
+                 stream = median(streamTimes);
+    std::printf("median: ssh cat %.2f s (%.0f MB/s) | gwb pull %.2f s = %.2fx | pull then parse %.2f s = %.2fx | "
+                "pull with streaming parse %.2f s = %.2fx\n",
+                cat, double(size) / cat / 1e6, pull, pull / cat, pull + parse, (pull + parse) / cat, stream, stream / cat);
 
     // One hour out of the day the generator wrote.
     QFile f(log);

@@ -89,6 +89,11 @@ private slots:
         const QString spool = m_data.filePath(QStringLiteral("big.copy"));
         PullRequest req{test::bytes(bigFile()), 0, quint64(kBigSize), false, SudoUse::No, spool};
         bool killed = false;
+        // The sink (a parser during a collection) sees the same bytes as the spool, the resumed part continuing
+        // at the offset where the first connection stopped.
+        QCryptographicHash sunk(QCryptographicHash::Sha256);
+        quint64 sunkBytes = 0;
+        bool inOrder = true;
         auto pulled = pullRange(
             ssh, req,
             [&](quint64 bytes) {
@@ -97,9 +102,17 @@ private slots:
                     QVERIFY(m_sshd.killSessions() > 0);
                 }
             },
-            CancelToken());
+            CancelToken(),
+            [&](QByteArrayView bytes, quint64 offset) {
+                inOrder = inOrder && offset == sunkBytes;
+                sunkBytes += quint64(bytes.size());
+                sunk.addData(bytes);
+            });
         QVERIFY2(pulled.ok(), qPrintable(test::messageOf(pulled)));
         QVERIFY(killed);
+        QVERIFY(inOrder);
+        QCOMPARE(sunkBytes, quint64(kBigSize));
+        QCOMPARE(sunk.result(), m_bigHash);
         QVERIFY2(!pulled->partial, qPrintable(pulled->message));
         QCOMPARE(pulled->notes.size(), 1);
         qInfo("%s", qPrintable(pulled->notes.first()));
@@ -115,6 +128,8 @@ private slots:
         PullRequest req{test::bytes(bigFile()), 0, quint64(kBigSize), false, SudoUse::No, spool};
         int kills = 0;
         quint64 lastKill = 0;
+        quint64 sunkBytes = 0;
+        bool inOrder = true;
         auto pulled = pullRange(
             ssh, req,
             [&](quint64 bytes) {
@@ -123,7 +138,11 @@ private slots:
                     kills += m_sshd.killSessions() > 0 ? 1 : 0;
                 }
             },
-            CancelToken());
+            CancelToken(),
+            [&](QByteArrayView bytes, quint64 offset) {
+                inOrder = inOrder && offset == sunkBytes;
+                sunkBytes += quint64(bytes.size());
+            });
         QVERIFY2(pulled.ok(), qPrintable(test::messageOf(pulled)));
         QVERIFY(kills >= 2);
         QVERIFY(pulled->partial);
@@ -134,6 +153,8 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray kept = f.readAll();
         QCOMPARE(quint64(kept.size()), pulled->wireBytes);
+        QVERIFY(inOrder);
+        QCOMPARE(sunkBytes, pulled->wireBytes);
         QFile big(bigFile());
         QVERIFY(big.open(QIODevice::ReadOnly));
         QCOMPARE(kept, big.read(kept.size())); // what was kept is exactly the start of the file

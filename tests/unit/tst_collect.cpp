@@ -2,6 +2,7 @@
 // window, ps parsing, the window search and pulls over the local transport (plain and .gz), the advice for
 // an unreadable log, and bundles (round trip, tampering, names that escape).
 
+#include "common/wallclock.h"
 #include "collect/bundle.h"
 #include "collect/collector.h"
 #include "collect/linetime.h"
@@ -202,6 +203,76 @@ private slots:
         QVERIFY2(broken->message.contains(QLatin1StringView("damaged gzip")), qPrintable(broken->message));
     }
 
+    void accessLogsParsedWhilePulling()
+    {
+        // A windowed plain log and a rotated .gz one, parsed as they arrive: the investigation takes those
+        // results, and they equal what parsing the collected files gives.
+        QTemporaryDir dir;
+        const QByteArray log = accessLogOverADay(50'000) + "not an access log line\n";
+        const QString plain = dir.filePath(QStringLiteral("access.log"));
+        const QString rotated = dir.filePath(QStringLiteral("access.log.1"));
+        QVERIFY(writeFile(plain, log));
+        QVERIFY(writeFile(rotated, log));
+        QCOMPARE(QProcess::execute(QStringLiteral("gzip"), {rotated}), 0);
+        LocalTransport local;
+        CollectOptions options;
+        options.parseWhilePulling = true;
+        options.parseThreads = 2;
+        options.probeSlice = 8 * 1024;
+        options.slack = std::chrono::minutes(0);
+        Collection c;
+        c.directory = dir.filePath(QStringLiteral("out"));
+        c.window = {kDay0 + 6 * 3'600'000LL, kDay0 + 7 * 3'600'000LL};
+        LogCollectContext ctx{local, options, c, SudoUse::No, {QStringLiteral("deploy"), {}}};
+        const LogTarget target{QFile::encodeName(plain), CollectedFile::Role::AccessLog, QStringLiteral("combined")};
+        QVERIFY(collectLogFile(ctx, target, LogFileOnHost{target.path, {}, false}, 1).ok());
+        const QByteArray gz = QFile::encodeName(rotated + QStringLiteral(".gz"));
+        QVERIFY(collectLogFile(ctx, target, LogFileOnHost{gz, {}, true}, 2).ok());
+        QCOMPARE(c.files.size(), std::size_t(2));
+        QVERIFY(c.files[0].windowed);
+        QVERIFY(c.files[0].preparsed && c.files[1].preparsed);
+
+        Collection parsedAfter = c;
+        for (CollectedFile &f : parsedAfter.files)
+            f.preparsed.reset();
+        auto want = investigationFrom({parsedAfter}, {}, 1);
+        auto got = investigationFrom({c}, {}, 1);
+        QVERIFY(want.ok() && got.ok());
+        QCOMPARE(got->accessLogs.size(), std::size_t(2));
+        for (std::size_t i = 0; i < 2; ++i) {
+            const AccessLogResult &g = got->accessLogs[i], &w = want->accessLogs[i];
+            QCOMPARE(g.text->path(), w.text->path());
+            QCOMPARE(g.source.value, w.source.value);
+            QCOMPARE(g.lineCount, w.lineCount);
+            QCOMPARE(g.outsideWindow, w.outsideWindow);
+            QCOMPARE(g.malformed.total(), w.malformed.total());
+            // The .gz travels whole, with the bad last line; the windowed slice stops before it.
+            QCOMPARE(g.malformed.total(), i == 1 ? quint64(1) : quint64(0));
+            if (i == 1)
+                QCOMPARE(g.malformed.reasons().front().examples.front().toString(),
+                         w.malformed.reasons().front().examples.front().toString());
+            QCOMPARE(g.events.size(), w.events.size());
+            QVERIFY(!g.events.empty());
+            for (std::size_t e = 0; e < w.events.size(); ++e) {
+                QCOMPARE(quint64(g.events[e].offset), quint64(w.events[e].offset));
+                QCOMPARE(quint64(g.events[e].source), quint64(w.events[e].source));
+                QCOMPARE(g.events[e].time, w.events[e].time);
+                QCOMPARE(g.lines.lineAt(g.text->bytes(), ByteOffset(g.events[e].offset)).value,
+                         w.lines.lineAt(w.text->bytes(), ByteOffset(w.events[e].offset)).value);
+            }
+        }
+        // Handed over, not copied: nothing is left to take.
+        const auto text = got->accessLogs[0].text;
+        QVERIFY(!c.files[0].preparsed->take(text, SourceId(1), QStringLiteral("combined"), c.window.since, c.window.until));
+        // A window other than the one parsed: the investigation parses the file itself.
+        QVERIFY(collectLogFile(ctx, target, LogFileOnHost{target.path, {}, false}, 3).ok());
+        auto other = investigationFrom({c}, {kDay0 + 6 * 3'600'000LL + 60'000, kNoTime}, 1);
+        QVERIFY(other.ok());
+        QCOMPARE(other->accessLogs.size(), std::size_t(3));
+        QVERIFY(other->accessLogs[2].events.size() < want->accessLogs[0].events.size());
+        QVERIFY(!other->accessLogs[2].events.empty());
+    }
+
     void unreadableLogAdvice()
     {
         RemoteFileStat st;
@@ -216,7 +287,33 @@ private slots:
         QVERIFY(text.contains(QLatin1StringView("usermod -aG adm deploy")));
         QVERIFY(text.contains(QLatin1StringView("--sudo")));
         QVERIFY(!unreadableAdvice(QStringLiteral("/x"), {}, st, true).contains(QLatin1StringView("--sudo")));
+        const QString refused = unreadableAdvice(QStringLiteral("/x"), {}, st, false, true);
+        QVERIFY2(refused.contains(QLatin1StringView("sudo -n without a password")), qPrintable(refused));
+        QVERIFY2(!refused.contains(QLatin1StringView("pass --sudo")), qPrintable(refused));
         QVERIFY(unreadableAdvice(QStringLiteral("/x"), {}, std::nullopt, false).contains(QLatin1StringView("does not exist")));
+    }
+
+    // "--since 30m" stays a duration until the clock of the logs' host is known; an absolute time is kept.
+    void relativeWindowBoundsWaitForTheHostClock()
+    {
+        const auto ago = readWindowBound(QStringLiteral("30m"));
+        QVERIFY(ago && ago->isRelative());
+        QCOMPARE(ago->agoMs, 30 * 60'000LL);
+        const auto at = readWindowBound(QStringLiteral("2026-11-24 10:00"));
+        QVERIFY(at && !at->isRelative());
+        QVERIFY(!readWindowBound(QStringLiteral("yesterday")));
+
+        const CollectWindow w = CollectWindow::from(ago.value(), at.value());
+        QVERIFY(w.isRelative());
+        QCOMPARE(w.since, kNoTime);
+        QCOMPARE(w.until, at->at);
+        // A host whose wall clock reads 12:00 gives 11:30, whatever this machine's clock says.
+        const TimeMs hostNoon = at->at + 2 * 3'600'000LL;
+        const CollectWindow resolved = w.resolvedAt(hostNoon);
+        QVERIFY(!resolved.isRelative());
+        QCOMPARE(resolved.since, hostNoon - 30 * 60'000LL);
+        QCOMPARE(resolved.until, at->at);
+        QCOMPARE(parseWindowBound(QStringLiteral("2h"), hostNoon).value(), hostNoon - 2 * 3'600'000LL);
     }
 
     void anUnreadableLogIsADiagnosticAndTheRestGoesOn()
