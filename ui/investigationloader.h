@@ -12,10 +12,15 @@ namespace gwb {
 
 // Loads and diagnoses an investigation on a pool thread. Cancel returns to idle at once: the worker sees
 // the flag at its next check and its late result is dropped (a generation number tells stale from current).
+// Reading, the diagnosis and building the views each look at the flag, so a cancelled worker stops within
+// milliseconds instead of finishing a diagnosis nobody will see.
 class InvestigationLoader final : public QObject
 {
     Q_OBJECT
 public:
+    enum class Stage { Reading, Diagnosing, BuildingViews, Done };
+    Q_ENUM(Stage)
+
     explicit InvestigationLoader(QObject *parent = nullptr);
     ~InvestigationLoader() override;
 
@@ -26,9 +31,14 @@ public:
 
 signals:
     void started();
+    void stageChanged(gwb::InvestigationLoader::Stage stage); // of the current load only
     void loaded(gwb::SessionPtr session);
     void failed(const QString &message);
     void cancelled();
+    // A worker whose load was cancelled or superseded has returned: the stage it was in and whether the work
+    // of that stage stopped early on the flag (rather than running to its end). The window moved on when
+    // Cancel was pressed; this is for tests and for knowing the machine is free again.
+    void cancelledWorkerStopped(gwb::InvestigationLoader::Stage stage, bool stoppedEarly);
 
 private:
     struct Outcome;

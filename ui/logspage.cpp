@@ -1,6 +1,7 @@
 #include "logspage.h"
 
 #include "findinghtml.h"
+#include "logfilterrunner.h"
 #include "loglinedelegate.h"
 #include "selectionstate.h"
 #include "views/logtablemodel.h"
@@ -11,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -19,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include <set>
+#include <utility>
 
 namespace gwb {
 
@@ -62,6 +65,15 @@ LogsPage::LogsPage(SelectionState *selection, QWidget *parent) : QWidget(parent)
     m_text->setClearButtonEnabled(true);
     m_failuresOnly = new QCheckBox(tr("Failures only"), this);
     m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("logLineCount"));
+    m_filtering = new QProgressBar(this);
+    m_filtering->setObjectName(QStringLiteral("logFiltering"));
+    m_filtering->setRange(0, 0); // busy: select() does not report how far it got
+    m_filtering->setTextVisible(false);
+    m_filtering->setMaximumWidth(80);
+    m_filtering->setMaximumHeight(m_text->sizeHint().height() / 2);
+    m_filtering->hide();
+    m_runner = new LogFilterRunner(m_model, this);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_cause);
@@ -70,6 +82,7 @@ LogsPage::LogsPage(SelectionState *selection, QWidget *parent) : QWidget(parent)
     bar->addWidget(m_host);
     bar->addWidget(m_text, 1);
     bar->addWidget(m_failuresOnly);
+    bar->addWidget(m_filtering);
     bar->addWidget(m_count);
 
     m_detail = new QTextBrowser(this);
@@ -97,7 +110,15 @@ LogsPage::LogsPage(SelectionState *selection, QWidget *parent) : QWidget(parent)
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(250); // typing must not refilter a big log per keystroke
     connect(m_debounce, &QTimer::timeout, this, &LogsPage::applyFilter);
-    connect(m_text, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    // A scan of the previous text is stale as soon as the text changes: stop it now, not after the pause.
+    connect(m_text, &QLineEdit::textChanged, this, [this] {
+        if (m_runner->isRunning()) {
+            m_runner->cancel();
+            showCount();
+        }
+        m_debounce->start();
+    });
+    connect(m_runner, &LogFilterRunner::finished, this, &LogsPage::showCount);
     connect(m_host, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_status, &QComboBox::currentIndexChanged, this, &LogsPage::applyFilter);
     connect(m_failuresOnly, &QCheckBox::toggled, this, &LogsPage::applyFilter);
@@ -118,6 +139,9 @@ LogsPage::LogsPage(SelectionState *selection, QWidget *parent) : QWidget(parent)
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { showDetail(current.row()); });
+    // A reset (new rows of a filter) drops the current row without a currentRowChanged: the detail of a
+    // line that may no longer be listed would stay on screen.
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { showDetail(m_table->currentIndex().row()); });
     connect(m_showConfig, &QPushButton::clicked, this, [this] {
         if (m_detailConfig.isValid())
             emit openConfig(m_detailConfig);
@@ -130,11 +154,18 @@ LogsPage::LogsPage(SelectionState *selection, QWidget *parent) : QWidget(parent)
 
 LogsPage::~LogsPage()
 {
+    m_runner->stopAndWait(); // no scan may read the investigation once it is gone
     m_model->setInvestigation(nullptr, nullptr); // before the session it points into goes away
+}
+
+bool LogsPage::isFiltering() const
+{
+    return m_runner->isRunning();
 }
 
 void LogsPage::setSession(SessionPtr session)
 {
+    m_runner->stopAndWait();
     m_model->setInvestigation(nullptr, nullptr);
     m_session = std::move(session);
     m_detail->clear();
@@ -175,8 +206,30 @@ void LogsPage::applyFilter()
     f.host = m_host->text().trimmed();
     f.text = m_text->text();
     f.failuresOnly = m_failuresOnly->isChecked();
-    m_model->setFilter(f);
-    m_count->setText(tr("%1 lines").arg(m_model->rowCount()));
+    if (f == m_model->filter()) { // e.g. the pause after clearing a text the filter already dropped
+        m_runner->cancel();
+        showCount();
+        return;
+    }
+    if (f.text.isEmpty()) {
+        // The other filters look at compact events only: fast enough for the UI thread even over millions
+        // of lines, and a click on "502" shows its rows at once.
+        m_runner->cancel();
+        m_model->setFilter(f);
+        showCount();
+        return;
+    }
+    m_runner->start(f);
+    showCount();
+}
+
+void LogsPage::showCount()
+{
+    const bool busy = m_runner->isRunning();
+    m_filtering->setVisible(busy);
+    m_count->setText(busy ? tr("Filtering…") : tr("%1 lines").arg(m_model->rowCount()));
+    if (std::exchange(m_showingFiltering, busy) != busy)
+        emit filteringChanged(busy);
 }
 
 void LogsPage::focusFind()

@@ -8,6 +8,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QTableView;
 class QTextBrowser;
@@ -15,11 +16,14 @@ class QTimer;
 
 namespace gwb {
 
+class LogFilterRunner;
 class LogTableModel;
 class SelectionState;
 
 // Every log line of the investigation, filtered by the shared selection plus this page's own bar
-// (status, host, text). Selecting a failed line explains it.
+// (status, host, text). Selecting a failed line explains it. A filter with text scans the lines on a worker
+// (a big log takes a noticeable fraction of a second): the bar says "Filtering…" and the old rows stay
+// until the new ones are ready; typing again cancels the scan of the older text.
 class LogsPage final : public QWidget
 {
     Q_OBJECT
@@ -35,12 +39,15 @@ public:
     QTableView *table() const { return m_table; }
     QLineEdit *textFilter() const { return m_text; }
     QComboBox *statusFilter() const { return m_status; }
+    bool isFiltering() const; // a text scan is running
 
 signals:
     void openConfig(const gwb::SourceLocation &where);
+    void filteringChanged(bool filtering); // a text scan started, or ended (done, cancelled, superseded)
 
 private:
     void applyFilter();
+    void showCount();
     void syncBarFromSelection();
     void showDetail(int row);
 
@@ -55,11 +62,14 @@ private:
     QLineEdit *m_text = nullptr;
     QCheckBox *m_failuresOnly = nullptr;
     QLabel *m_count = nullptr;
+    QProgressBar *m_filtering = nullptr;
+    LogFilterRunner *m_runner = nullptr;
     QTextBrowser *m_detail = nullptr;
     QPushButton *m_showConfig = nullptr;
     QTimer *m_debounce = nullptr;
     SourceLocation m_detailConfig;
     bool m_syncing = false;
+    bool m_showingFiltering = false;
 };
 
 } // namespace gwb

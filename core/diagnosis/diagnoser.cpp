@@ -62,6 +62,8 @@ namespace {
 
 using detail::FailedRequest;
 using detail::UpstreamError;
+using detail::stopRequested;
+using detail::stopRequestedAt;
 
 void summariseInputs(const Investigation &inv, DiagnosisResult &res)
 {
@@ -100,12 +102,15 @@ void collectDiagnostics(const Investigation &inv, DiagnosisResult &res)
         addMalformed(e.malformed, res.diagnostics);
 }
 
-void totalRequests(const Investigation &inv, DiagnosisResult &res)
+void totalRequests(const Investigation &inv, DiagnosisResult &res, const std::atomic_bool *cancel)
 {
     TimeMs first = std::numeric_limits<TimeMs>::max(), last = std::numeric_limits<TimeMs>::min();
     for (const AccessLogResult &a : inv.accessLogs) {
         std::array<std::uint64_t, 1000> byStatus{};
-        for (const AccessEvent &e : a.events) {
+        for (std::size_t i = 0; i < a.events.size(); ++i) {
+            if (stopRequestedAt(i, cancel))
+                return;
+            const AccessEvent &e = a.events[i];
             ++byStatus[std::min<std::size_t>(e.status.value, byStatus.size() - 1)];
             if (e.time != kNoTime) {
                 first = std::min(first, e.time);
@@ -139,13 +144,15 @@ void totalRequests(const Investigation &inv, DiagnosisResult &res)
 }
 
 std::vector<FailedRequest> collectFailedRequests(const Investigation &inv, const ConfigModel *config,
-                                                 FindingBuilder &router)
+                                                 FindingBuilder &router, const std::atomic_bool *cancel)
 {
     std::vector<FailedRequest> out;
     for (std::size_t li = 0; li < inv.accessLogs.size(); ++li) {
         const AccessLogResult &log = inv.accessLogs[li];
         const LogFormat &format = inv.accessFormats[li];
         for (std::size_t i = 0; i < log.events.size(); ++i) {
+            if (stopRequestedAt(i, cancel))
+                return out;
             const AccessEvent &e = log.events[i];
             if (!RequestClassifier::isInteresting(e.status.value, e.upstreamStatus.value, static_cast<int>(e.attempts)))
                 continue;
@@ -189,12 +196,15 @@ QString markerKind(const ErrorEntry &entry)
     return {};
 }
 
-std::vector<UpstreamError> collectUpstreamErrors(const Investigation &inv, DiagnosisResult &res)
+std::vector<UpstreamError> collectUpstreamErrors(const Investigation &inv, DiagnosisResult &res,
+                                                 const std::atomic_bool *cancel)
 {
     std::vector<UpstreamError> out;
     for (std::size_t li = 0; li < inv.errorLogs.size(); ++li) {
         const ErrorLogResult &log = inv.errorLogs[li];
         for (std::size_t i = 0; i < log.events.size(); ++i) {
+            if (stopRequestedAt(i, cancel))
+                return out;
             const ErrorEvent &e = log.events[i];
             const bool notice = e.level == static_cast<std::uint8_t>(LogLevel::Notice);
             if (e.cause == Cause::None && !notice)
@@ -253,6 +263,8 @@ void join(const Investigation &inv, std::vector<FailedRequest> &failed, std::vec
             byKey[joinKey(r.remoteAddr, r.request)].push_back(i);
     }
     for (int ei = 0; ei < static_cast<int>(errors.size()); ++ei) {
+        if (stopRequestedAt(static_cast<std::size_t>(ei), opt.cancel))
+            return;
         UpstreamError &err = errors[static_cast<std::size_t>(ei)];
         if (err.entry.client.isEmpty() || err.entry.request.isEmpty())
             continue;
@@ -322,23 +334,54 @@ void decideCauses(std::vector<FailedRequest> &failed, const std::vector<Upstream
 
 } // namespace
 
+namespace {
+
+// What a run stopped by its cancel flag returns: what the inputs were and that the rest is missing. Partial
+// findings would look like a diagnosis of less traffic than there was, so none are kept.
+DiagnosisResult cancelledResult(DiagnosisResult res)
+{
+    res.cancelled = true;
+    res.findings.clear();
+    res.failures.clear();
+    res.markers.clear();
+    res.lint.clear();
+    res.upstreamFailures = 0;
+    res.diagnostics.push_back({Diagnostic::Severity::Warning, {},
+                               QStringLiteral("the diagnosis was cancelled; no findings were made")});
+    return res;
+}
+
+} // namespace
+
 DiagnosisResult Diagnoser::run(const Investigation &inv, const DiagnoseOptions &opt)
 {
     DiagnosisResult res;
     const ConfigModel *config = inv.config ? &*inv.config : nullptr;
     summariseInputs(inv, res);
     collectDiagnostics(inv, res);
-    totalRequests(inv, res);
+    totalRequests(inv, res, opt.cancel);
+    if (stopRequested(opt.cancel))
+        return cancelledResult(std::move(res));
     FindingBuilder builder(inv, opt);
-    std::vector<FailedRequest> failed = collectFailedRequests(inv, config, builder);
-    std::vector<UpstreamError> errors = collectUpstreamErrors(inv, res);
+    std::vector<FailedRequest> failed = collectFailedRequests(inv, config, builder, opt.cancel);
+    if (stopRequested(opt.cancel))
+        return cancelledResult(std::move(res));
+    std::vector<UpstreamError> errors = collectUpstreamErrors(inv, res, opt.cancel);
+    if (stopRequested(opt.cancel))
+        return cancelledResult(std::move(res));
     join(inv, failed, errors, opt);
+    if (stopRequested(opt.cancel))
+        return cancelledResult(std::move(res));
     decideCauses(failed, errors);
     for (const FailedRequest &f : failed)
         if (f.clientFailed && f.cause != Cause::ClientClosed)
             ++res.upstreamFailures;
     res.findings = builder.build(failed, errors, &res.failures);
-    res.lint = Lint::run(inv, failed, res.findings);
+    if (stopRequested(opt.cancel))
+        return cancelledResult(std::move(res));
+    res.lint = Lint::run(inv, failed, res.findings, opt.cancel);
+    if (stopRequested(opt.cancel))
+        return cancelledResult(std::move(res));
     std::sort(res.markers.begin(), res.markers.end(), [](const Marker &a, const Marker &b) { return a.timeMs < b.timeMs; });
     return res;
 }

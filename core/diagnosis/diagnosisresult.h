@@ -115,6 +115,9 @@ struct DiagnosisResult
     qint64 sinceMs = 0, untilMs = 0;    // window asked for (0 = open)
     int tzOffsetMinutes = 0;
     bool tzKnown = false;
+    // DiagnoseOptions::cancel stopped the run: inputs and diagnostics are filled, findings, failures, markers
+    // and lint are empty, totals may be partial. Nothing should be shown from such a result.
+    bool cancelled = false;
 };
 
 } // namespace gwb

@@ -5,9 +5,25 @@
 #include "investigation.h"
 #include "nginx/cause.h"
 
+#include <atomic>
 #include <vector>
 
 namespace gwb::detail {
+
+// Loops of a run look at the cancel flag once per this many items: often enough to stop within a few
+// milliseconds, rarely enough to cost nothing.
+inline constexpr std::size_t kCancelStride = 4096;
+
+inline bool stopRequested(const std::atomic_bool *cancel)
+{
+    return cancel && cancel->load(std::memory_order_relaxed);
+}
+
+// True on every kCancelStride-th item when the run was asked to stop.
+inline bool stopRequestedAt(std::size_t i, const std::atomic_bool *cancel)
+{
+    return i % kCancelStride == 0 && stopRequested(cancel);
+}
 
 struct UpstreamError
 {

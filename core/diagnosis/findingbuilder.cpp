@@ -254,6 +254,9 @@ std::vector<Finding> FindingBuilder::build(const std::vector<FailedRequest> &fai
     std::vector<FailureEvent> events;
     auto findingIndex = [&](const Finding &f) { return static_cast<int>(&f - m_findings.data()); };
     for (const FailedRequest &r : failed) {
+        // The diagnoser throws away what a cancelled build returns; stopping is all that matters here.
+        if (detail::stopRequestedAt(static_cast<std::size_t>(&r - failed.data()), m_opt.cancel))
+            return {};
         QByteArray peer = r.failing >= 0 ? r.record.attempts[static_cast<std::size_t>(r.failing)].address : QByteArray();
         if (peer.isEmpty() && !r.errors.empty())
             peer = errors[static_cast<std::size_t>(r.errors.back())].peer; // a format without $upstream_addr

@@ -100,7 +100,7 @@ void passWithoutResolver(const ConfigModel &cfg, const std::vector<Finding> &fin
 }
 
 void readTimeoutNearP99(const Investigation &inv, const ConfigModel &cfg, const std::vector<Finding> &findings,
-                        std::vector<LintResult> &out)
+                        std::vector<LintResult> &out, const std::atomic_bool *cancel)
 {
     QSet<QString> done;
     for (std::size_t li = 0; li < cfg.locations.size(); ++li) {
@@ -127,9 +127,13 @@ void readTimeoutNearP99(const Investigation &inv, const ConfigModel &cfg, const 
                     ids.insert(id);
             if (ids.isEmpty())
                 continue;
-            for (const AccessEvent &e : log.events)
+            for (std::size_t i = 0; i < log.events.size(); ++i) {
+                if (detail::stopRequestedAt(i, cancel))
+                    return;
+                const AccessEvent &e = log.events[i];
                 if (e.upstreamHeaderMs >= 0 && ids.contains(e.peer.value))
                     headerTimes.push_back(e.upstreamHeaderMs);
+            }
         }
         const std::size_t samples = headerTimes.size();
         const qint64 p99 = percentile(headerTimes, 0.99);
@@ -234,7 +238,7 @@ qint64 percentile(std::vector<qint32> &values, double p)
 }
 
 std::vector<LintResult> run(const Investigation &inv, const std::vector<detail::FailedRequest> &failed,
-                            const std::vector<Finding> &findings)
+                            const std::vector<Finding> &findings, const std::atomic_bool *cancel)
 {
     std::vector<LintResult> out;
     if (!inv.config)
@@ -242,7 +246,7 @@ std::vector<LintResult> run(const Investigation &inv, const std::vector<detail::
     const ConfigModel &cfg = *inv.config;
     keepaliveWithoutHttp11(cfg, findings, out);
     passWithoutResolver(cfg, findings, out);
-    readTimeoutNearP99(inv, cfg, findings, out);
+    readTimeoutNearP99(inv, cfg, findings, out, cancel);
     FindingBuilder router(inv, {});
     nonIdempotentNoRetry(cfg, failed, router, out);
     bufferSmallerThanHeaders(cfg, findings, out);

@@ -11,8 +11,9 @@ namespace gwb::Lint {
 //   read-timeout-near-p99      observed upstream header time p99 within 80 % of the read timeout
 //   non-idempotent-no-retry    POST/PATCH/LOCK failing on one peer while others were there to try
 //   buffer-smaller-than-headers  responses whose headers did not fit the buffer
+// `cancel` stops the rules that scan every request; the caller then discards what is returned.
 std::vector<LintResult> run(const Investigation &inv, const std::vector<detail::FailedRequest> &failed,
-                            const std::vector<Finding> &findings);
+                            const std::vector<Finding> &findings, const std::atomic_bool *cancel = nullptr);
 
 // Nearest-rank percentile of values (sorted in place); -1 when empty.
 qint64 percentile(std::vector<qint32> &values, double p);

@@ -21,6 +21,8 @@ struct LogFilter
     TimeMs from = kNoTime, to = kNoTime;
     QString text;                  // case-insensitive substring of the raw line
     bool failuresOnly = false;
+
+    bool operator==(const LogFilter &) const = default;
 };
 
 // The lines of the investigation's logs (access and error, each log one after the other) as a lazy table:

@@ -1,4 +1,5 @@
-// Cancel stops a long load: the window returns to idle at once, keeps what it showed, and stays usable.
+// Cancel stops a long load: the window returns to idle at once, keeps what it showed, and stays usable;
+// pressed while the diagnosis runs, it also stops the diagnosis itself rather than letting it run on.
 #include "uitest.h"
 
 #include "investigationview.h"
@@ -41,25 +42,29 @@ class TestCancelLoad final : public QObject
 {
     Q_OBJECT
 private slots:
-    void initTestCase() { uitest::isolateSettings(); }
+    void initTestCase()
+    {
+        uitest::isolateSettings();
+        QVERIFY(m_dir.isValid());
+        m_big = m_dir.filePath(QStringLiteral("access.log"));
+        QVERIFY(writeBigAccessLog(m_big, 250'000));
+    }
+
+    void cleanupTestCase()
+    {
+        // Let cancelled workers notice their flag before the temporary file goes away.
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(120'000));
+    }
 
     void cancelReturnsToIdleQuickly()
     {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString big = dir.filePath(QStringLiteral("access.log"));
-        QVERIFY(writeBigAccessLog(big, 250'000));
-
         MainWindow window;
         window.resize(1200, 800);
         window.show();
         QVERIFY(uitest::openAndWait(window, uitest::labInputs()));
         const SessionPtr before = window.investigationView()->session();
 
-        LocalInputs in;
-        in.configDump = uitest::labFile(QStringLiteral("nginx-T.txt"));
-        in.accessLogs << big;
-        in.accessFormat = QStringLiteral("upstreaminfo");
+        const LocalInputs in = bigInputs();
         QElapsedTimer clock;
         clock.start();
         window.openInputs(in);
@@ -86,10 +91,66 @@ private slots:
         // Still usable: the next load works.
         QVERIFY(uitest::openAndWait(window, uitest::labInputs()));
         QVERIFY(window.investigationView()->session() != before);
-
-        // Let the cancelled worker notice its flag before the temporary file goes away.
-        QVERIFY(QThreadPool::globalInstance()->waitForDone(120'000));
     }
+
+    void cancelDuringTheDiagnosisStopsIt()
+    {
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QVERIFY(uitest::openAndWait(window, uitest::labInputs()));
+        const SessionPtr before = window.investigationView()->session();
+
+        // Cancel the moment the worker reports that the diagnosis has begun, as a user would who sees
+        // "Classifying failures…" and gives up.
+        InvestigationLoader *loader = window.loader();
+        bool cancelledInDiagnosis = false;
+        connect(loader, &InvestigationLoader::stageChanged, this, [&](InvestigationLoader::Stage stage) {
+            if (stage != InvestigationLoader::Stage::Diagnosing || cancelledInDiagnosis)
+                return;
+            QVERIFY(window.messageBar()->cancelButton()->isVisible());
+            QTest::mouseClick(window.messageBar()->cancelButton(), Qt::LeftButton);
+            cancelledInDiagnosis = true;
+        });
+        int stopped = 0;
+        InvestigationLoader::Stage stoppedIn = InvestigationLoader::Stage::Reading;
+        bool stoppedEarly = false;
+        connect(loader, &InvestigationLoader::cancelledWorkerStopped, this,
+                [&](InvestigationLoader::Stage stage, bool early) {
+                    ++stopped;
+                    stoppedIn = stage;
+                    stoppedEarly = early;
+                });
+
+        window.openInputs(bigInputs());
+        QTRY_VERIFY_WITH_TIMEOUT(cancelledInDiagnosis, 120'000);
+        QVERIFY(!window.isBusy());
+        QVERIFY(!window.messageBar()->isShowingProgress());
+        QCOMPARE(window.investigationView()->session(), before);
+
+        // The worker returns from inside the diagnosis, which says it was cancelled; had the diagnosis ignored
+        // the flag, the worker would report the diagnosis as run to its end.
+        QTRY_COMPARE_WITH_TIMEOUT(stopped, 1, 120'000);
+        QCOMPARE(stoppedIn, InvestigationLoader::Stage::Diagnosing);
+        QVERIFY(stoppedEarly);
+        QCOMPARE(window.investigationView()->session(), before);
+
+        QVERIFY(uitest::openAndWait(window, uitest::labInputs()));
+        QVERIFY(window.investigationView()->session() != before);
+    }
+
+private:
+    LocalInputs bigInputs() const
+    {
+        LocalInputs in;
+        in.configDump = uitest::labFile(QStringLiteral("nginx-T.txt"));
+        in.accessLogs << m_big;
+        in.accessFormat = QStringLiteral("upstreaminfo");
+        return in;
+    }
+
+    QTemporaryDir m_dir;
+    QString m_big;
 };
 
 QTEST_MAIN(TestCancelLoad)

@@ -5,6 +5,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <algorithm>
+
 using namespace gwb;
 
 namespace {
@@ -26,7 +28,8 @@ std::vector<Expected> labExpectations()
     return out;
 }
 
-DiagnosisResult diagnoseLab(const QString &accessLog, bool withErrorLog = true, bool withConfig = true)
+DiagnosisResult diagnoseLab(const QString &accessLog, bool withErrorLog = true, bool withConfig = true,
+                            const std::atomic_bool *cancel = nullptr)
 {
     LocalInputs in;
     if (withConfig)
@@ -38,7 +41,9 @@ DiagnosisResult diagnoseLab(const QString &accessLog, bool withErrorLog = true, 
     auto inv = Investigation::loadLocal(in);
     if (!inv)
         qFatal("cannot load the lab fixtures: %s", qPrintable(inv.error().message));
-    return Diagnoser::run(inv.value());
+    DiagnoseOptions options;
+    options.cancel = cancel;
+    return Diagnoser::run(inv.value(), options);
 }
 
 const Finding *findingAt(const DiagnosisResult &r, const QString &cause, const QString &location)
@@ -214,6 +219,36 @@ private slots:
         json.replace(QDir(QStringLiteral(GWB_TEST_DATA_DIR)).absolutePath().toUtf8(), "<data>");
         json.replace("\"version\": \"" GWB_VERSION "\"", "\"version\": \"<version>\"");
         test::compareGolden(json, QStringLiteral("diagnosis/lab.expected.json"));
+    }
+
+    // A run whose flag is already set when it looks stops at its first check and says so; what it knew about
+    // the inputs before stopping is kept, findings are not.
+    void cancelledRunStopsEarlyAndSaysSo()
+    {
+        const std::atomic_bool cancel{true};
+        const DiagnosisResult r = diagnoseLab(QStringLiteral("access.log"), true, true, &cancel);
+        QVERIFY(r.cancelled);
+        QVERIFY(r.findings.empty());
+        QVERIFY(r.failures.empty());
+        QVERIFY(r.lint.empty());
+        QVERIFY(r.markers.empty());
+        QCOMPARE(r.upstreamFailures, std::uint64_t(0));
+        QCOMPARE(r.inputs.size(), std::size_t(3)); // config, access log, error log
+        QVERIFY(std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic &d) {
+            return d.message.contains(QLatin1StringView("cancelled"));
+        }));
+        // Stopped at the first look: not even the requests were all counted.
+        QVERIFY(r.requests == 0);
+    }
+
+    void flagNeverSetChangesNothing()
+    {
+        const std::atomic_bool cancel{false};
+        const DiagnosisResult withFlag = diagnoseLab(QStringLiteral("access.log"), true, true, &cancel);
+        const DiagnosisResult without = diagnoseLab(QStringLiteral("access.log"));
+        QVERIFY(!withFlag.cancelled);
+        QVERIFY(!withFlag.findings.empty());
+        QCOMPARE(diagnosisToJsonText(withFlag), diagnosisToJsonText(without));
     }
 };
 
