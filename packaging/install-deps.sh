@@ -19,6 +19,8 @@ test_pkgs=(
   nginx-core openssh-server openssh-client python3 openssl curl iproute2 procps
   # guided checks: captures with consent (tcpdump, strace) in the integration tests
   tcpdump strace
+  # --sudo against a real sudo, as throwaway unprivileged logins (tests/integration/tst_sudo_ssh, as root)
+  sudo
   # fuzzing and sanitizers with clang
   clang libclang-rt-14-dev
   # looking at what we render: offscreen/Xvfb screenshots, PDF checks (pdftotext, pdftoppm). Chromium, for

@@ -268,7 +268,7 @@ struct ChecksPage::Job
 ChecksPage::ChecksPage(SelectionState *selection, QWidget *parent) : QWidget(parent), m_selection(selection)
 {
     setObjectName(QStringLiteral("checksPage"));
-    m_factory = [] { return std::unique_ptr<Transport>(std::make_unique<LocalTransport>()); };
+    m_factory = [](const CancelToken &) { return std::unique_ptr<Transport>(std::make_unique<LocalTransport>()); };
     {
         CheckRegistry registry = CheckRegistry::withBuiltins();
         loadCheckPlugins(defaultPluginDirs(), registry);
@@ -750,10 +750,10 @@ void ChecksPage::startJob(std::vector<PlannedCheck> single, bool guided)
     auto job = std::make_shared<Job>();
     job->session = m_session;
     job->registry = m_registry;
-    job->transport = m_factory ? m_factory() : nullptr;
-    job->options = options();
     m_token = CancelToken();
     job->token = m_token;
+    job->transport = m_factory ? m_factory(m_token) : nullptr;
+    job->options = options();
     job->single = std::move(single);
     if (guided)
         job->guided = m_subjects[size_t(m_current)];

@@ -39,7 +39,9 @@ class ChecksPage final : public QWidget
 {
     Q_OBJECT
 public:
-    using TransportFactory = std::function<std::unique_ptr<Transport>()>;
+    // Called on the UI thread as a run starts, with the run's cancel token: a transport that waits for a
+    // person (an SSH password prompt) stops waiting when the run is cancelled or the page closes.
+    using TransportFactory = std::function<std::unique_ptr<Transport>(const CancelToken &cancel)>;
 
     explicit ChecksPage(SelectionState *selection, QWidget *parent = nullptr);
     ~ChecksPage() override;

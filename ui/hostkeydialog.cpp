@@ -223,9 +223,17 @@ bool isPasswordRequest(const CredentialRequest &request)
 
 PromptPresenter::PromptPresenter(CollectRunner *runner, QWidget *window, SecretStore *secrets,
                                  QObject *parent)
-    : QObject(parent), m_runner(runner), m_window(window), m_secrets(secrets)
+    : PromptPresenter([runner](quint64 id, PromptAnswer answer) { runner->answerPrompt(id, std::move(answer)); },
+                      [runner] { return runner->lastJob().rememberPasswords; }, window, secrets, parent)
 {
     connect(runner, &CollectRunner::promptRequested, this, &PromptPresenter::present);
+}
+
+PromptPresenter::PromptPresenter(Answer answer, RememberWanted rememberWanted, QWidget *window,
+                                 SecretStore *secrets, QObject *parent)
+    : QObject(parent), m_answer(std::move(answer)), m_rememberWanted(std::move(rememberWanted)), m_window(window),
+      m_secrets(secrets)
+{
 }
 
 PromptPresenter::~PromptPresenter()
@@ -273,7 +281,7 @@ void PromptPresenter::showNext()
 void PromptPresenter::askCredential(const Prompt &prompt)
 {
     const QString account = prompt.credential.target;
-    const bool rememberWanted = m_runner->lastJob().rememberPasswords && SecretStore::isAvailable();
+    const bool rememberWanted = m_rememberWanted() && SecretStore::isAvailable();
     auto showDialog = [this, prompt, account, rememberWanted] {
         auto *dialog = new CredentialDialog(prompt.credential, SecretStore::isAvailable(), rememberWanted,
                                             SecretStore::unavailableReason(), m_window);
@@ -318,7 +326,7 @@ void PromptPresenter::askCredential(const Prompt &prompt)
 
 void PromptPresenter::answered(quint64 id, PromptAnswer answer)
 {
-    m_runner->answerPrompt(id, std::move(answer));
+    m_answer(id, std::move(answer));
     m_busy = false;
     m_dialog.clear();
     showNext();

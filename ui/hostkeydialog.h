@@ -5,6 +5,7 @@
 #include <QDialog>
 #include <QList>
 #include <QPointer>
+#include <functional>
 #include <map>
 
 class QCheckBox;
@@ -65,15 +66,25 @@ private:
 // a key passphrase or another keyboard-interactive question (one-time codes are never remembered).
 bool isPasswordRequest(const CredentialRequest &request);
 
-// Answers a CollectRunner's prompts with the dialogs above, one at a time, window-modal and never blocking
-// the event loop. A password the user asked to remember is tried from the desktop keychain first (once per
-// account and collection), and written there only after the collection logged in with it.
+// Answers a CollectRunner's prompts (or any other PromptBroker's: the guided checks have their own) with the
+// dialogs above, one at a time, window-modal and never blocking the event loop. A password the user asked to
+// remember is tried from the desktop keychain first (once per account and collection), and written there
+// only after the collection logged in with it.
 class PromptPresenter final : public QObject
 {
     Q_OBJECT
 public:
+    // Where answers go, and whether the user asked for passwords to be remembered (read at each prompt).
+    using Answer = std::function<void(quint64 promptId, PromptAnswer answer)>;
+    using RememberWanted = std::function<bool()>;
+
     PromptPresenter(CollectRunner *runner, QWidget *window, SecretStore *secrets, QObject *parent = nullptr);
+    // Prompts arrive through present().
+    PromptPresenter(Answer answer, RememberWanted rememberWanted, QWidget *window, SecretStore *secrets,
+                    QObject *parent = nullptr);
     ~PromptPresenter() override;
+
+    void present(const Prompt &prompt);
 
     // The collection ended: store the passwords that worked (when asked to), forget the rest, close dialogs.
     void collectionSucceeded();
@@ -87,12 +98,12 @@ signals:
     void keychainProblem(const QString &message);
 
 private:
-    void present(const Prompt &prompt);
     void showNext();
     void answered(quint64 id, PromptAnswer answer);
     void askCredential(const Prompt &prompt);
 
-    CollectRunner *m_runner;
+    Answer m_answer;
+    RememberWanted m_rememberWanted;
     QWidget *m_window;
     SecretStore *m_secrets;
     QList<Prompt> m_queue;

@@ -20,11 +20,12 @@ public:
     static QString scriptDir() { return QStringLiteral(GWB_SOURCE_DIR "/tests/integration/sshd"); }
     static bool available() { return QFile::exists(QStringLiteral("/usr/sbin/sshd")); }
 
-    // Empty on success, else what went wrong.
-    QString start()
+    // Empty on success, else what went wrong. `options`: start-sshd.sh's own (--user NAME, --password-user
+    // NAME), for tests that log in as other accounts too.
+    QString start(const QStringList &options = {})
     {
         QProcess p;
-        p.start(QStringLiteral("bash"), {scriptDir() + QStringLiteral("/start-sshd.sh")});
+        p.start(QStringLiteral("bash"), QStringList{scriptDir() + QStringLiteral("/start-sshd.sh")} + options);
         if (!p.waitForFinished(60000) || p.exitCode() != 0)
             return QString::fromLocal8Bit(p.readAllStandardError());
         for (const QByteArray &line : p.readAllStandardOutput().split('\n')) {

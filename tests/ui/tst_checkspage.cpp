@@ -148,7 +148,7 @@ private slots:
         QVERIFY(uitest::openAndWait(window, uitest::labInputs()));
         ChecksPage *page = window.investigationView()->checks();
         auto count = std::make_shared<std::atomic_int>(0);
-        page->setTransportFactory([count] { return std::unique_ptr<Transport>(std::make_unique<CountingTransport>(count)); });
+        page->setTransportFactory([count](const CancelToken &) { return std::unique_ptr<Transport>(std::make_unique<CountingTransport>(count)); });
         int index = -1;
         for (int s = 0; s < int(page->subjects().size()) && index < 0; ++s) {
             page->selectSubject(s);
