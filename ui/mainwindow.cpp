@@ -6,6 +6,7 @@
 #endif
 
 #include "connectdialog.h"
+#include "followrunner.h"
 #include "hostkeydialog.h"
 #include "investigationloader.h"
 #include "investigationview.h"
@@ -17,6 +18,7 @@
 #include "secretstore.h"
 #include "trainingwindow.h"
 #include "checks/checkengine.h"
+#include "checkprompts.h"
 #include "checkspage.h"
 #include "transport/localtransport.h"
 #include "transport/sshtransport.h"
@@ -26,6 +28,7 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QRegularExpression>
@@ -33,6 +36,8 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 // Resources compiled into a static library must be registered by hand (outside any namespace).
@@ -72,6 +77,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_saver = new InvestigationSaver(this);
     m_secrets = new SecretStore(this);
     m_prompts = new PromptPresenter(m_collect, this, m_secrets, this);
+    // Made after the view: the checks page (which waits for its worker when it goes) is destroyed first.
+    m_checkPrompts = new CheckPrompts(this, m_secrets, this);
+    connect(m_view->checks(), &ChecksPage::runFinished, m_checkPrompts, &CheckPrompts::runEnded);
+    connect(m_checkPrompts->presenter(), &PromptPresenter::keychainProblem, this,
+            [this](const QString &problem) { statusBar()->showMessage(problem, 15000); });
     const QString script = LabRunner::labScript();
     m_welcome->setLabAvailable(!script.isEmpty(),
                                tr("Not available: lab/gwb-lab was not found next to this program"));
@@ -98,6 +108,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     connect(m_loader, &InvestigationLoader::started, this,
             [this] { m_bar->showProgress(tr("Reading the configuration and logs, classifying failures…")); });
+    connect(m_loader, &InvestigationLoader::stageChanged, this, [this](InvestigationLoader::Stage stage) {
+        if (stage == InvestigationLoader::Stage::Diagnosing)
+            m_bar->showProgress(tr("Classifying failures and joining error lines to requests…"));
+        else if (stage == InvestigationLoader::Stage::BuildingViews)
+            m_bar->showProgress(tr("Building the chain and the timeline…"));
+    });
     connect(m_loader, &InvestigationLoader::loaded, this, &MainWindow::onLoaded);
     connect(m_loader, &InvestigationLoader::failed, this, &MainWindow::onFailed);
     connect(m_loader, &InvestigationLoader::cancelled, this, [this] {
@@ -115,6 +131,27 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                 openInputs(in, true);
             });
     connectCollectRunner();
+
+    m_follow = new FollowRunner(this);
+    m_followLoader = new InvestigationLoader(this);
+    m_followRefresh = new QTimer(this);
+    m_followRefresh->setInterval(3000);
+    m_followStatus = new QLabel(this);
+    m_followStatus->setObjectName(QStringLiteral("followStatus"));
+    m_followStatus->hide();
+    statusBar()->addPermanentWidget(m_followStatus);
+    connect(m_follow, &FollowRunner::linesArrived, this, &MainWindow::updateFollowStatus);
+    connect(m_follow, &FollowRunner::noteAdded, this,
+            [this](const FollowNote &note) { statusBar()->showMessage(note.message, 15000); });
+    connect(m_follow, &FollowRunner::failed, this, [this](const QString &message) {
+        m_bar->showError(tr("Follow stopped: %1").arg(message.section(QLatin1Char('\n'), 0, 0)), message);
+        setFollowing(false);
+    });
+    connect(m_followRefresh, &QTimer::timeout, this, &MainWindow::refreshFromFollow);
+    connect(m_followLoader, &InvestigationLoader::loaded, this, &MainWindow::onFollowRefreshed);
+    connect(m_followLoader, &InvestigationLoader::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Could not refresh from the followed logs: %1").arg(message), 15000);
+    });
     connect(m_bar, &MessageBar::cancelRequested, this, &MainWindow::cancelLoad);
     connect(m_bar, &MessageBar::retryRequested, this, &MainWindow::reload);
     createMenus();
@@ -142,6 +179,18 @@ void MainWindow::createMenus()
     file->addAction(tr("&Save investigation…"), QKeySequence::Save, this,
                     &MainWindow::saveInvestigationDialog);
     file->addAction(tr("&Reload"), QKeySequence(Qt::Key_F5), this, &MainWindow::reload);
+    m_followAction = file->addAction(tr("&Follow live"));
+    m_followAction->setObjectName(QStringLiteral("followLive"));
+    m_followAction->setCheckable(true);
+    m_followAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    m_followAction->setIcon(QIcon::fromTheme(QStringLiteral("media-playback-start")));
+    connect(m_followAction, &QAction::toggled, this, &MainWindow::setFollowing);
+    QToolBar *toolbar = addToolBar(tr("Follow"));
+    toolbar->setObjectName(QStringLiteral("followToolBar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->setMovable(false);
+    toolbar->addAction(m_followAction);
+    updateFollowAvailability();
     file->addAction(tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                     &MainWindow::exportReportDialog);
     file->addAction(tr("&Close investigation"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
@@ -193,6 +242,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     for (QSplitter *split : findChildren<QSplitter *>())
         if (!split->objectName().isEmpty())
             s.setValue(QStringLiteral("splitters/") + split->objectName(), split->saveState());
+    setFollowing(false);
     cancelLoad();
     event->accept();
 }
@@ -254,6 +304,7 @@ void MainWindow::reload()
 
 void MainWindow::closeInvestigation()
 {
+    setFollowing(false);
     cancelLoad();
     m_session.reset();
     m_source.reset();
@@ -307,6 +358,7 @@ bool MainWindow::exportReport(const QString &path)
 
 void MainWindow::showSession(const SessionPtr &session, const QString &title, qint64 elapsedMs)
 {
+    setFollowing(false); // a new investigation: what was followed belongs to the old one
     m_session = session;
     m_bar->dismiss();
     const bool first = !m_view->session();
@@ -319,6 +371,7 @@ void MainWindow::showSession(const SessionPtr &session, const QString &title, qi
                                  .arg(session->result.findings.size())
                                  .arg(session->result.requests)
                                  .arg(elapsedMs));
+    updateFollowAvailability();
 }
 
 void MainWindow::onLoaded(const SessionPtr &session)
@@ -544,20 +597,24 @@ void MainWindow::configureChecks()
     ChecksPage *page = m_view->checks();
     switch (m_checksHost) {
     case ChecksHost::Local:
-        page->setTransportFactory([] { return std::make_unique<LocalTransport>(); });
+        page->setTransportFactory([](const CancelToken &) { return std::make_unique<LocalTransport>(); });
         page->setSudo(SudoUse::No);
         break;
     case ChecksHost::Ssh: {
         const CollectJob::Target target = m_lastJob.targets.front();
         if (target.local) {
-            page->setTransportFactory([] { return std::make_unique<LocalTransport>(); });
+            page->setTransportFactory([](const CancelToken &) { return std::make_unique<LocalTransport>(); });
         } else {
             // The collection verified (or recorded, when the user trusted it) this host's key; a key that
-            // changed since is refused. Keys and the agent authenticate; a host that wants a typed password
-            // makes the checks say so (could-not-run) instead of asking again.
+            // changed since is refused. A passphrase or password is asked like the collection asked it (the
+            // keychain's password first when the user chose to remember it).
             const SshOptions options = target.ssh;
-            page->setTransportFactory([options] {
-                return std::make_unique<SshTransport>(options, HostKeyPolicy::refuseUnknown());
+            m_checkPrompts->setRememberPasswords(m_lastJob.rememberPasswords);
+            page->setTransportFactory([prompts = QPointer<CheckPrompts>(m_checkPrompts),
+                                       options](const CancelToken &cancel) -> std::unique_ptr<Transport> {
+                if (!prompts)
+                    return std::make_unique<SshTransport>(options, HostKeyPolicy::refuseUnknown());
+                return prompts->sshTransport(options, cancel);
             });
         }
         page->setSudo(m_lastJob.sudo);
@@ -570,6 +627,111 @@ void MainWindow::configureChecks()
     }
     if (!m_checks.isEmpty())
         page->restoreResults(m_checks);
+}
+
+void MainWindow::setFollowTiming(std::chrono::milliseconds poll, std::chrono::milliseconds refresh)
+{
+    m_followPoll = poll;
+    m_followRefresh->setInterval(int(refresh.count()));
+}
+
+bool MainWindow::isFollowing() const
+{
+    return m_follow->isRunning();
+}
+
+void MainWindow::updateFollowAvailability()
+{
+    QString whyNot;
+    if (!m_session)
+        whyNot = tr("Open an investigation of a server, this machine or the practice lab to follow its logs.");
+    else if (m_source && m_source->kind != SessionSource::Kind::Collected)
+        whyNot = tr("A bundle or saved investigation does not grow: follow needs a server, this machine or the "
+                    "practice lab.");
+    else if (!m_source && m_checksHost != ChecksHost::Local)
+        whyNot = tr("Files opened by hand are read as they are: follow needs a server, this machine or the "
+                    "practice lab.");
+    m_followAction->setEnabled(whyNot.isEmpty());
+    m_followAction->setToolTip(whyNot.isEmpty()
+                                   ? tr("Tail the logs live: new lines go into the investigation and the views "
+                                        "refresh every few seconds while lines arrive (rotation is followed)")
+                                   : whyNot);
+}
+
+void MainWindow::setFollowing(bool on)
+{
+    if (on && m_follow->isRunning())
+        return;
+    if (!on) {
+        m_follow->stop();
+        m_followRefresh->stop();
+        m_followLoader->cancel();
+        m_followStatus->hide();
+        const QSignalBlocker quiet(m_followAction);
+        m_followAction->setChecked(false);
+        return;
+    }
+    const QSignalBlocker quiet(m_followAction);
+    if (!m_session) {
+        m_followAction->setChecked(false);
+        return;
+    }
+    FollowRunner::Plan plan =
+        FollowRunner::planFor(*m_session, m_source.get(), m_lastJob, !m_source && m_checksHost == ChecksHost::Local);
+    if (!plan.whyNot.isEmpty()) {
+        m_bar->showInfo(plan.whyNot);
+        m_followAction->setChecked(false);
+        return;
+    }
+    FollowOptions options;
+    options.interval = m_followPoll;
+    m_follow->start(std::move(plan.targets), options);
+    m_followShownLines = 0;
+    m_followRefresh->start();
+    m_followAction->setChecked(true);
+    if (!plan.notes.isEmpty())
+        statusBar()->showMessage(plan.notes.join(QLatin1Char(' ')), 15000);
+    updateFollowStatus();
+    m_followStatus->show();
+}
+
+void MainWindow::updateFollowStatus()
+{
+    const QDateTime last = m_follow->lastLineAt();
+    const QString files = m_follow->files() == 1 ? tr("1 file") : tr("%1 files").arg(m_follow->files());
+    m_followStatus->setText(last.isValid() ? tr("● Following %1, %2 new lines, last at %3")
+                                                 .arg(files)
+                                                 .arg(m_follow->newLines())
+                                                 .arg(last.toLocalTime().toString(QStringLiteral("HH:mm:ss")))
+                                           : tr("● Following %1, no new lines yet").arg(files));
+}
+
+void MainWindow::refreshFromFollow()
+{
+    // Only when something arrived, and never over a load the user started.
+    if (!m_session || m_follow->newLines() == m_followShownLines || m_followLoader->isRunning() || isBusy())
+        return;
+    m_followShownLines = m_follow->newLines();
+    DiagnoseOptions options;
+    options.evidencePerFinding = Preferences::load().evidencePerFinding;
+    m_followLoader->start(m_session->inputs, options);
+}
+
+void MainWindow::onFollowRefreshed(const SessionPtr &session)
+{
+    if (!m_follow->isRunning() || !m_session)
+        return; // stopped or replaced meanwhile
+    // The same investigation with more data: the source, the checks and what the user picked stay.
+    const ViewFilter filter = m_view->selection()->filter();
+    const SessionPtr before = m_session;
+    m_session = session;
+    m_view->setSession(session);
+    FollowRunner::applyFilter(*m_view->selection(), FollowRunner::carryFilter(filter, before->result, session->result));
+    if (!m_checks.isEmpty())
+        m_view->checks()->restoreResults(m_checks);
+    statusBar()->showMessage(tr("%1 findings from %2 requests, refreshed from the followed logs")
+                                 .arg(session->result.findings.size())
+                                 .arg(session->result.requests));
 }
 
 } // namespace gwb

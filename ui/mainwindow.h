@@ -9,16 +9,21 @@
 #include <QPointer>
 #include <functional>
 
+class QAction;
+class QLabel;
 class QStackedWidget;
+class QTimer;
 
 namespace gwb {
 
+class FollowRunner;
 class InvestigationLoader;
 class InvestigationSaver;
 class InvestigationView;
 class LabRunner;
 class MessageBar;
 class PromptPresenter;
+class CheckPrompts;
 class SecretStore;
 class TrainingWindow;
 class WelcomePage;
@@ -58,6 +63,15 @@ public:
     void openTraining();
     // Tells the Checks tab where its probes run (this machine, the SSH host, or nowhere) and shows saved results.
     void configureChecks();
+    // Follow live (File → Follow live, the toolbar): tails the open investigation's logs and refreshes the
+    // views from the grown data every few seconds while lines arrive. Only for a server, this machine or
+    // the lab; the action says why otherwise.
+    void setFollowing(bool on);
+    bool isFollowing() const;
+    QAction *followAction() const { return m_followAction; }
+    FollowRunner *followRunner() const { return m_follow; }
+    // Tests shorten these: how often the logs are polled and how often the views may refresh.
+    void setFollowTiming(std::chrono::milliseconds poll, std::chrono::milliseconds refresh);
 
     // Guided-check results (checkRunToJson of core/checks) travel with a saved investigation: set them as
     // they change; a reopened investigation brings its own back.
@@ -73,6 +87,7 @@ public:
     InvestigationLoader *loader() const { return m_loader; }
     CollectRunner *collectRunner() const { return m_collect; }
     PromptPresenter *prompts() const { return m_prompts; }
+    CheckPrompts *checkPrompts() const { return m_checkPrompts; } // the guided checks' SSH questions
     const SessionSourcePtr &sessionSource() const { return m_source; }
 
 signals:
@@ -90,6 +105,10 @@ private:
     void onLoaded(const SessionPtr &session);
     void onCollected(const SessionPtr &session, const SessionSourcePtr &source);
     void onFailed(const QString &message);
+    void updateFollowAvailability();
+    void updateFollowStatus();
+    void refreshFromFollow();
+    void onFollowRefreshed(const SessionPtr &session);
 
     QStackedWidget *m_stack = nullptr;
     WelcomePage *m_welcome = nullptr;
@@ -102,6 +121,7 @@ private:
     InvestigationSaver *m_saver = nullptr;
     SecretStore *m_secrets = nullptr;
     PromptPresenter *m_prompts = nullptr;
+    CheckPrompts *m_checkPrompts = nullptr;
     SessionPtr m_session;      // the investigation on screen, for exports
     SessionSourcePtr m_source; // where its data came from when collected or opened from a bundle
     QJsonObject m_checks;
@@ -113,6 +133,13 @@ private:
     ChecksHost m_checksHost = ChecksHost::None;
     bool m_openingLocal = false;
     CollectJob m_lastJob;
+    FollowRunner *m_follow = nullptr;
+    InvestigationLoader *m_followLoader = nullptr; // rebuilds the session from the grown data
+    QAction *m_followAction = nullptr;
+    QLabel *m_followStatus = nullptr;
+    QTimer *m_followRefresh = nullptr;
+    std::chrono::milliseconds m_followPoll{1000};
+    quint64 m_followShownLines = 0; // new lines the views already show
 };
 
 } // namespace gwb

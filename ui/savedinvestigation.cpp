@@ -210,6 +210,15 @@ Result<void> SavedInvestigation::write(const QString &directory, const std::vect
                 !done)
                 return undo(done.error());
             copy.files.push_back(f);
+            // Follow mode appends to the collected copies: a copy that grew is described as it is now.
+            const QString written = QDir(copy.directory).filePath(f.localName);
+            if (quint64(QFileInfo(written).size()) != f.bytes) {
+                auto hash = hashFile(written);
+                if (!hash)
+                    return undo(hash.error());
+                copy.files.back().sha256 = hash->first;
+                copy.files.back().bytes = hash->second;
+            }
         }
         copies.push_back(std::move(copy));
     }

@@ -14,5 +14,7 @@ void print(const QString &text);
 QString commandHelp(const QString &parserHelp, const QString &command);
 
 int diagnose(const QStringList &args);
+// `gwb follow`: print new upstream failures as the logs grow (followcommand.cpp).
+int follow(const QStringList &args);
 
 } // namespace gwb::cli

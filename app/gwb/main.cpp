@@ -51,6 +51,8 @@ Commands:
   check       run the guided checks: read-only probes from the nginx host that find out why (text or
               JSON); captures (tcpdump, strace) only with --allow-capture
   report      write a report people can read: one HTML file or a PDF (--output FILE.html|FILE.pdf)
+  follow      follow the logs live (--ssh, --local or files) and print each new upstream failure
+              with its cause as it happens (text or JSON lines); survives log rotation
 
 Run 'gwb <command> --help' for the options of a command.
 
@@ -100,6 +102,8 @@ int main(int argc, char **argv)
         return gwb::cli::check(rest);
     if (command == QLatin1StringView("report"))
         return gwb::cli::report(rest);
+    if (command == QLatin1StringView("follow"))
+        return gwb::cli::follow(rest);
     gwb::cli::error(QStringLiteral("unknown command \"%1\"; run 'gwb --help' for the list").arg(command));
     return gwb::cli::Usage;
 }

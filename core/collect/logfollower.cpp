@@ -22,12 +22,12 @@ Result<std::optional<RemoteFileStat>> LogFollower::stat(const QByteArray &path, 
     return std::optional<RemoteFileStat>(*st);
 }
 
-Result<quint64> LogFollower::readInto(const QByteArray &path, quint64 from, quint64 to, const LineSink &onLines,
-                                      const CancelToken &cancel)
+Result<void> LogFollower::readInto(const QByteArray &path, quint64 from, quint64 to, const LineSink &onLines,
+                                   const CancelToken &cancel, quint64 &got)
 {
+    got = 0;
     if (to <= from)
-        return quint64(0);
-    quint64 got = 0;
+        return {};
     auto end = m_transport.stream(
         RemoteCommand::readRange(path, ByteOffset(from), to - from).withSudo(m_sudo),
         [&](QByteArrayView chunk) {
@@ -49,7 +49,7 @@ Result<quint64> LogFollower::readInto(const QByteArray &path, quint64 from, quin
         {}, cancel);
     if (!end)
         return end.error();
-    return got;
+    return {};
 }
 
 void LogFollower::flushPartialLine(const LineSink &onLines)
@@ -76,6 +76,8 @@ Result<LogFollower::Step> LogFollower::poll(const LineSink &onLines, const Cance
         m_known = true;
         m_inode = st.inode;
         m_offset = m_start == Start::AtEnd ? st.size : 0;
+        if (m_resumeAt)
+            m_offset = *m_resumeAt <= st.size ? *m_resumeAt : 0;
     }
     const bool renamed = st.inode != m_inode;
     const bool truncated = !renamed && st.size < m_offset;
@@ -87,10 +89,14 @@ Result<LogFollower::Step> LogFollower::poll(const LineSink &onLines, const Cance
         if (!old)
             return old.error();
         if (*old && (renamed ? (*old)->inode == m_inode : (*old)->inode != st.inode) && (*old)->size > m_offset) {
-            auto drained = readInto(rotatedPath, m_offset, (*old)->size, onLines, cancel);
-            if (!drained)
-                return drained.error();
-            step.bytes += *drained;
+            quint64 drained = 0;
+            auto read = readInto(rotatedPath, m_offset, (*old)->size, onLines, cancel, drained);
+            if (!read) {
+                // The rotation is seen again next poll and the rest drained from here.
+                m_offset += drained;
+                return read.error();
+            }
+            step.bytes += drained;
         }
         flushPartialLine(onLines);
         m_inode = st.inode;
@@ -99,11 +105,13 @@ Result<LogFollower::Step> LogFollower::poll(const LineSink &onLines, const Cance
         step.truncated = truncated;
     }
     if (st.size > m_offset) {
-        auto got = readInto(m_path, m_offset, st.size, onLines, cancel);
-        if (!got)
-            return got.error();
-        m_offset += *got;
-        step.bytes += *got;
+        quint64 got = 0;
+        auto read = readInto(m_path, m_offset, st.size, onLines, cancel, got);
+        // Lines handed on before a broken read stay handed on: resume after them, not before.
+        m_offset += got;
+        step.bytes += got;
+        if (!read)
+            return read.error();
     }
     return step;
 }

@@ -37,11 +37,16 @@ public:
     [[nodiscard]] Result<void> run(const LineSink &onLines, std::chrono::milliseconds interval, const CancelToken &cancel);
 
     quint64 offset() const { return m_offset; }
+    // Resume where an earlier read stopped (a collection pulled the file up to `offset`): the first poll
+    // reads from there instead of from the start or the end. A file now shorter than that was rotated or
+    // truncated in between and is read from its start.
+    void resumeAt(quint64 offset) { m_resumeAt = offset; }
 
 private:
     [[nodiscard]] Result<std::optional<RemoteFileStat>> stat(const QByteArray &path, const CancelToken &cancel);
-    [[nodiscard]] Result<quint64> readInto(const QByteArray &path, quint64 from, quint64 to, const LineSink &onLines,
-                                           const CancelToken &cancel);
+    // `got` counts the bytes handed on (or kept as a partial line), also when the read breaks off part-way.
+    [[nodiscard]] Result<void> readInto(const QByteArray &path, quint64 from, quint64 to, const LineSink &onLines,
+                                        const CancelToken &cancel, quint64 &got);
     void flushPartialLine(const LineSink &onLines);
 
     Transport &m_transport;
@@ -51,6 +56,7 @@ private:
     bool m_known = false;
     quint64 m_inode = 0;
     quint64 m_offset = 0;
+    std::optional<quint64> m_resumeAt;
     QByteArray m_partial; // bytes of a line whose newline has not arrived yet
     std::chrono::milliseconds m_timeout{std::chrono::seconds(30)};
 };

@@ -70,6 +70,30 @@ private slots:
         QVERIFY(r.out.isEmpty());
     }
 
+    void followStopsAfterItsDurationWithASummary()
+    {
+        // `gwb follow` on files of this machine: usage errors, then a bounded run that ends with the summary.
+        Run r = gwb({QStringLiteral("follow")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("nothing to follow"), r.err.constData());
+        r = gwb({QStringLiteral("follow"), QStringLiteral("--local"), QStringLiteral("--access-log"), lab("access.log")});
+        QCOMPARE(r.exitCode, 2);
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("access.log"));
+        QVERIFY(QFile::copy(lab("access.log"), log));
+        r = gwb({QStringLiteral("follow"), QStringLiteral("--access-log"), log, QStringLiteral("--config-dump"),
+                 lab("nginx-T.txt"), QStringLiteral("--duration"), QStringLiteral("0.5"), QStringLiteral("--interval"),
+                 QStringLiteral("100"), QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject summary = QJsonDocument::fromJson(r.out.trimmed()).object();
+        QCOMPARE(summary[QStringLiteral("schema")].toString(), QStringLiteral("gwb.follow/1"));
+        QCOMPARE(summary[QStringLiteral("type")].toString(), QStringLiteral("summary"));
+        QCOMPARE(summary[QStringLiteral("new_lines")].toInt(), 0); // the lines already there are not news
+        QCOMPARE(summary[QStringLiteral("files")].toInt(), 1);
+        r = gwb({QStringLiteral("follow"), QStringLiteral("--access-log"), QStringLiteral("/nonexistent/access.log")});
+        QCOMPARE(r.exitCode, 3);
+    }
+
     void unreadableInputExitsThree()
     {
         Run r = gwb({QStringLiteral("diagnose"), QStringLiteral("--error-log"), QStringLiteral("/nonexistent/error.log")});
