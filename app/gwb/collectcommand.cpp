@@ -49,7 +49,7 @@ int collect(const QStringList &args)
                                     QStringLiteral("DIR"));
     const QCommandLineOption since(QStringLiteral("since"),
                                    QStringLiteral("Start of the window: \"2026-11-24 10:00\" or a duration back from now "
-                                                  "(30m, 2h, 1d), as the nginx host's wall clock."),
+                                                  "(30m, 2h, 1d), both on the nginx host's wall clock."),
                                    QStringLiteral("TIME"));
     const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("End of the window, same forms as --since."),
                                    QStringLiteral("TIME"));

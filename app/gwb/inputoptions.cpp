@@ -19,7 +19,8 @@ InputOptions::InputOptions()
                   QStringLiteral("NAME")),
       m_since(QStringLiteral("since"),
               QStringLiteral("Start of the window: \"2026-11-24 10:00\" or a duration back from now (30m, 2h, 1d). Log "
-                             "times are the nginx host's wall clock."),
+                             "times are the nginx host's wall clock; a duration counts back from the host's clock "
+                             "(--ssh/--local) or from when a --bundle was collected."),
               QStringLiteral("TIME")),
       m_until(QStringLiteral("until"), QStringLiteral("End of the window, same forms as --since."), QStringLiteral("TIME")),
       m_evidence(QStringLiteral("evidence"), QStringLiteral("Evidence lines per finding (default 5)."), QStringLiteral("N"),
