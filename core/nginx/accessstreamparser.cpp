@@ -8,6 +8,8 @@
 #include "accessmerge.h"
 
 #include <chrono>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <system_error>
 
 namespace gwb {
@@ -30,10 +32,14 @@ AccessStreamParser::AccessStreamParser(const LogFormat &format, SourceId source,
     m_merger = std::make_unique<accessmerge::Merger>(m_result, *m_parser, m_label, expectedBytes);
     const int threads = accessmerge::threadCount(options);
     // Two pieces beyond one per worker keep the workers fed while the producer fills the next one.
-    m_maxQueued = static_cast<std::size_t>(threads) + 2;
+    m_maxQueued = std::max<std::size_t>(static_cast<std::size_t>(threads) + 2, 32);
     for (int i = 0; i < threads; ++i) {
         try {
-            m_workers.emplace_back([this] { work(); });
+            m_workers.emplace_back([this] {
+                // Linux nices threads one by one: only spare CPU goes to the parse while bytes arrive.
+                setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19);
+                work();
+            });
         } catch (const std::system_error &) {
             break; // no threads to be had: submit() parses on the caller's thread
         }
@@ -226,6 +232,15 @@ AccessLogResult AccessStreamParser::finish(std::shared_ptr<TextSource> text)
             m_closing = true;
         }
         m_queueChanged.notify_all();
+        // The niced workers may be far behind when the last byte arrives: drain the queue at full speed.
+        const int helpers = accessmerge::threadCount(m_options);
+        for (int i = 0; i < helpers; ++i) {
+            try {
+                m_workers.emplace_back([this] { work(); });
+            } catch (const std::system_error &) {
+                break;
+            }
+        }
         m_workers.clear(); // joins once the queue is empty
     }
     AccessLogResult result = std::move(m_result);

@@ -26,8 +26,13 @@ class Merger;
 // threads parse the pieces and merge them in file order; finish() parses what is left and returns the same
 // AccessLogResult that AccessLogParser::parse gives for the whole file.
 //
-// Memory stays bounded: at most a few pieces wait for a worker, and feed() blocks while they do (the transfer
-// then waits for the parse rather than the queue growing without limit).
+// The workers run at the lowest CPU priority: on a machine whose cores are busy with the transfer itself (the
+// SSH decryption, or sshd on the same box over loopback) they take only what is spare and the transfer keeps
+// its speed; with idle cores (a remote host, the usual case) the parse is done by the time the last byte
+// arrives. finish() adds workers at normal priority for whatever is still queued.
+//
+// Memory stays bounded: at most 32 pieces (or threads + 2 if more) wait for a worker, and feed() blocks while
+// they do, so that the transfer waits for the parse rather than the queue growing without limit.
 class AccessStreamParser
 {
 public:
