@@ -68,9 +68,6 @@ void LogLineDelegate::paintLine(QPainter *painter, const QStyleOptionViewItem &o
         }
     };
     if (!selected) {
-        QTextCharFormat status;
-        status.setFontWeight(QFont::Bold);
-        status.setForeground(healthColor(1.0));
         QTextCharFormat address;
         address.setForeground(opt.palette.color(QPalette::Link));
         QTextCharFormat error;
@@ -78,7 +75,17 @@ void LogLineDelegate::paintLine(QPainter *painter, const QStyleOptionViewItem &o
         error.setFontWeight(QFont::DemiBold);
         add(m_address, text, address);
         add(m_error, text, error);
-        add(m_status, text, status);
+        // The status after the request line, coloured as in the Status column: a 200 stays plain text.
+        for (auto it = m_status.globalMatch(text); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            const QColor c = statusColor(m.captured().toInt());
+            if (!c.isValid())
+                continue;
+            QTextCharFormat status;
+            status.setFontWeight(QFont::Bold);
+            status.setForeground(c);
+            ranges.append({int(m.capturedStart()), int(m.capturedLength()), status});
+        }
     }
     QTextLayout layout(text, opt.font);
     layout.setFormats(ranges);

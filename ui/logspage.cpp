@@ -185,6 +185,14 @@ void LogsPage::setSession(SessionPtr session)
     syncBarFromSelection();
     applyFilter();
     m_table->resizeColumnsToContents();
+    // Sizing to contents sees only the rows on screen, and the cause's colour bar is painted beside the text:
+    // room for the longest cause name, so that "socket-permission" is never cut to "socket-permiss…".
+    int causeWidth = 0;
+    for (int c = 1; c < kCauseCount; ++c)
+        causeWidth = qMax(causeWidth, fontMetrics().horizontalAdvance(QString(causeId(static_cast<Cause>(c)))));
+    causeWidth += 4 * fontMetrics().averageCharWidth();
+    if (m_table->columnWidth(LogTableModel::CauseColumn) < causeWidth)
+        m_table->setColumnWidth(LogTableModel::CauseColumn, causeWidth);
 }
 
 void LogsPage::syncBarFromSelection()
