@@ -300,6 +300,7 @@ QString summaryText(const std::vector<FollowStats> &stats, int files, double sec
         all.newLines += s.newLines;
         all.failures += s.failures;
         all.rotations += s.rotations;
+        all.unreadableLines += s.unreadableLines;
         for (const auto &[cause, n] : s.perCause)
             all.perCause[cause] += n;
     }
@@ -316,18 +317,23 @@ QString summaryText(const std::vector<FollowStats> &stats, int files, double sec
         text += QStringLiteral(" (") + causes.join(QStringLiteral(", ")) + QLatin1Char(')');
     if (all.rotations > 0)
         text += QStringLiteral("; %1 rotation(s) followed").arg(all.rotations);
+    if (all.unreadableLines > 0)
+        text += QStringLiteral("; %1 access-log line(s) did not fit their log_format and were skipped (is the "
+                               "format in the config the one nginx writes?)")
+                    .arg(all.unreadableLines);
     return text + QLatin1Char('\n');
 }
 
 QJsonObject summaryJson(const std::vector<FollowStats> &stats, int files, double seconds)
 {
-    quint64 lines = 0, failures = 0;
+    quint64 lines = 0, failures = 0, unreadable = 0;
     int rotations = 0;
     std::map<Cause, quint64> perCause;
     for (const FollowStats &s : stats) {
         lines += s.newLines;
         failures += s.failures;
         rotations += s.rotations;
+        unreadable += s.unreadableLines;
         for (const auto &[cause, n] : s.perCause)
             perCause[cause] += n;
     }
@@ -346,7 +352,8 @@ QJsonObject summaryJson(const std::vector<FollowStats> &stats, int files, double
             {QStringLiteral("failures"), qint64(failures)},
             {QStringLiteral("per_cause"), causes},
             {QStringLiteral("lines_per_file"), perFile},
-            {QStringLiteral("rotations"), rotations}};
+            {QStringLiteral("rotations"), rotations},
+            {QStringLiteral("unreadable_lines"), qint64(unreadable)}};
 }
 
 } // namespace

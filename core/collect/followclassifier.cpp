@@ -30,8 +30,7 @@ void FollowClassifier::errorLine(QByteArrayView line, const FollowLineRef &where
     m_pending.push_back(std::move(p));
 }
 
-bool FollowClassifier::accessLine(QByteArrayView line, const LogFormat &format, const FollowLineRef &where, int log,
-                                  qint64 nowMs)
+bool FollowClassifier::accessLine(QByteArrayView line, const LogFormat &format, const FollowLineRef &where, int log)
 {
     AccessRecord r;
     if (!format.parseLine(line, r))
@@ -106,7 +105,6 @@ bool FollowClassifier::accessLine(QByteArrayView line, const LogFormat &format, 
     held.log = log;
     held.round = m_round;
     m_held.push_back(std::move(held));
-    (void)nowMs;
     return true;
 }
 

@@ -54,7 +54,7 @@ public:
     // before nginx writes to it and another just after: by then its error entry has arrived, and so have its
     // copies in the other access logs (nginx writes a request into every access_log that applies; several
     // formats of the same traffic are common), which are merged into one failure.
-    bool accessLine(QByteArrayView line, const LogFormat &format, const FollowLineRef &where, int log, qint64 nowMs);
+    bool accessLine(QByteArrayView line, const LogFormat &format, const FollowLineRef &where, int log);
     // After every file of a round was read: the requests held since the round before go to `out`, each once,
     // with the most detailed of its copies and its error entry.
     void endRound(std::vector<FollowFailure> &out);

@@ -161,8 +161,8 @@ void FollowSession::takeLines(File &file, QByteArrayView lines, qint64 nowMs)
         const FollowLineRef where{display, LineNumber(std::uint32_t(file.lines)), hostFile};
         if (file.spec.role == CollectedFile::Role::ErrorLog)
             m_classifier.errorLine(line, where, nowMs);
-        else
-            m_classifier.accessLine(line, file.spec.format, where, file.index, nowMs);
+        else if (!m_classifier.accessLine(line, file.spec.format, where, file.index))
+            ++m_stats.unreadableLines;
     }
 }
 

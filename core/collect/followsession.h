@@ -91,6 +91,7 @@ struct FollowStats
     std::map<Cause, quint64> perCause;
     int rotations = 0;
     std::map<QString, quint64> linesPerFile; // by path on the host
+    quint64 unreadableLines = 0; // access-log lines that do not fit the file's log_format: counted, not dropped silently
 };
 
 // Follows every log of one target: one LogFollower per file, polled in turn on the calling thread (error

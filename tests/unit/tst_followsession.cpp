@@ -166,6 +166,14 @@ private slots:
         QCOMPARE(read(m_copyError), read(m_hostError));
         QCOMPARE(session.stats().newLines, quint64(3));
         QCOMPARE(session.stats().perCause.at(Cause::BackendRefused), quint64(1));
+        QCOMPARE(session.stats().unreadableLines, quint64(0));
+
+        // A line that fits no log_format is counted, not lost without a word.
+        append(m_hostAccess, QByteArray("this is not an access log line\n"));
+        QVERIFY(session.pollOnce(sink(), CancelToken()).ok());
+        QCOMPARE(session.stats().unreadableLines, quint64(1));
+        QCOMPARE(session.stats().newLines, quint64(4));
+        QCOMPARE(read(m_copyAccess), read(m_hostAccess)); // kept in the copy like every other line
     }
 
     void linesWrittenBeforeTheFollowStartedAreNotLost()
