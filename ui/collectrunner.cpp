@@ -253,21 +253,13 @@ void collectAndDiagnose(const SharedPtr &s, const CollectJob &job)
     o.onProgress = [raw = s.get()](const CollectProgress &p) { raw->progressed(p); };
 
     std::vector<CollectTarget> targets;
-    std::set<QString> labels;
-    for (const CollectJob::Target &t : job.targets) {
-        QString label = t.label;
-        if (label.isEmpty() && t.local)
-            label = QStringLiteral("local");
-        else if (label.isEmpty())
-            label = hostLabelFor(t.ssh.port ? QStringLiteral("%1:%2").arg(t.ssh.host).arg(t.ssh.port)
-                                            : t.ssh.host);
-        const QString base = label;
-        for (int n = 2; !labels.insert(label).second; ++n)
-            label = base + QStringLiteral("-%1").arg(n);
+    const QStringList labels = targetLabels(job);
+    for (std::size_t i = 0; i < job.targets.size(); ++i) {
+        const CollectJob::Target &t = job.targets[i];
         if (t.local)
-            targets.push_back({[] { return std::make_unique<LocalTransport>(); }, label});
+            targets.push_back({[] { return std::make_unique<LocalTransport>(); }, labels[qsizetype(i)]});
         else
-            targets.push_back({[ssh = t.ssh, raw = s.get()] { return sshTransport(ssh, raw); }, label});
+            targets.push_back({[ssh = t.ssh, raw = s.get()] { return sshTransport(ssh, raw); }, labels[qsizetype(i)]});
     }
     auto results = collectAll(targets, o);
     if (s->stop)
@@ -437,6 +429,24 @@ void CollectRunner::open(const QString &picked, const DiagnoseOptions &options)
     const OpenPath what = resolveOpenPath(picked);
     launch(tr("Reading %1, verifying checksums, classifying failures…").arg(QFileInfo(what.path).fileName()),
            [what, options](const SharedPtr &s) { openAndDiagnose(s, what, options); });
+}
+
+QStringList targetLabels(const CollectJob &job)
+{
+    QStringList out;
+    std::set<QString> taken;
+    for (const CollectJob::Target &t : job.targets) {
+        QString label = t.label;
+        if (label.isEmpty() && t.local)
+            label = QStringLiteral("local");
+        else if (label.isEmpty())
+            label = hostLabelFor(t.ssh.port ? QStringLiteral("%1:%2").arg(t.ssh.host).arg(t.ssh.port) : t.ssh.host);
+        const QString base = label;
+        for (int n = 2; !taken.insert(label).second; ++n)
+            label = base + QStringLiteral("-%1").arg(n);
+        out << label;
+    }
+    return out;
 }
 
 } // namespace gwb

@@ -34,6 +34,10 @@ struct CollectJob
     DiagnoseOptions diagnose;
 };
 
+// The label of each target of `job`, in order: its own label, else "local" or host[:port], made unique
+// ("web1", "web1-2"). It names the host's directory and Collection::hostLabel.
+QStringList targetLabels(const CollectJob &job);
+
 // Where an investigation's data came from and what keeps it on disk; what File → Save investigation
 // writes back.
 struct SessionSource

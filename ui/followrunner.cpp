@@ -137,20 +137,13 @@ FollowRunner::Plan FollowRunner::planFor(const Session &session, const SessionSo
         // host[:port], made unique), reached again the same way. No prompts here: the collection verified
         // the host key, and a host that wants a typed password says so when following starts.
         std::map<QString, std::function<std::unique_ptr<Transport>()>> connectors;
-        std::set<QString> labels;
-        for (const CollectJob::Target &t : job.targets) {
-            QString label = t.label;
-            if (label.isEmpty() && t.local)
-                label = QStringLiteral("local");
-            else if (label.isEmpty())
-                label = hostLabelFor(t.ssh.port ? QStringLiteral("%1:%2").arg(t.ssh.host).arg(t.ssh.port) : t.ssh.host);
-            const QString base = label;
-            for (int n = 2; !labels.insert(label).second; ++n)
-                label = base + QStringLiteral("-%1").arg(n);
+        const QStringList labels = targetLabels(job);
+        for (std::size_t i = 0; i < job.targets.size(); ++i) {
+            const CollectJob::Target &t = job.targets[i];
             if (t.local)
-                connectors[label] = [] { return std::make_unique<LocalTransport>(); };
+                connectors[labels[qsizetype(i)]] = [] { return std::make_unique<LocalTransport>(); };
             else
-                connectors[label] = [ssh = t.ssh] {
+                connectors[labels[qsizetype(i)]] = [ssh = t.ssh] {
                     return std::make_unique<SshTransport>(ssh, HostKeyPolicy::refuseUnknown());
                 };
         }

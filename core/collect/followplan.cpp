@@ -11,15 +11,7 @@ namespace gwb {
 
 Result<LogFormat> compiledLogFormat(const ConfigModel *config, const QString &name)
 {
-    if (name.isEmpty() || name == QLatin1StringView("combined") || !config)
-        return LogFormat::combined();
-    const LogFormatDefinition *def = config->logFormat(name);
-    if (!def)
-        return Error::input(QStringLiteral("log_format \"%1\" is not defined in the configuration").arg(name));
-    const auto escape = def->escape == QLatin1StringView("json")   ? LogFormat::Escape::Json
-                        : def->escape == QLatin1StringView("none") ? LogFormat::Escape::None
-                                                                   : LogFormat::Escape::Default;
-    return LogFormat::compile(def->name, def->format, escape);
+    return accessLogFormat(config, name.isEmpty() ? QStringLiteral("combined") : name);
 }
 
 namespace {
